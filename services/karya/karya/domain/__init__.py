@@ -1,0 +1,5 @@
+"""Pure domain of Bukti Karya (seed 000, requirements K1-K8).
+
+No I/O and no Google imports here: pydantic models, rules and reference
+tables only, unit-tested directly (tests/unit/karya).
+"""
