@@ -1,0 +1,20 @@
+"""Versioned reference data of Pengelolaan Kinerja, kept as JSON beside the code.
+
+Every file carries a ``versi`` and a ``sumber`` (the DOMAIN_FACTS.md line or the
+seed file and passage it comes from), so a regulation change is an edit of a
+JSON file, reviewed like code, not a change of logic. Files are read once per
+process (cold start stays small: nothing is read until first use).
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=None)
+def muat(nama: str) -> Any:
+    """Parsed content of ``<nama>.json`` in this package (cached, treat as read-only)."""
+    teks = resources.files(__name__).joinpath(f"{nama}.json").read_text(encoding="utf-8")
+    return json.loads(teks)
