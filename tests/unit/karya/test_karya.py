@@ -1,6 +1,6 @@
 """Karya domain: video eligibility (K3), draft and Ganti Video/akun (K4),
 metadata and consent (K5), ownership (K1), play descriptor (K6)."""
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -14,43 +14,8 @@ from karya.domain.karya import (
     pastikan_pemilik,
     periksa_metadata,
 )
-from karya.domain.video import VideoYoutube, durasi_ke_detik, masalah_video, periksa_video
-
-KANAL = "UC" + "a" * 22
-KANAL_LAIN = "UC" + "b" * 22
-T0 = datetime(2024, 8, 1, 9, 0, tzinfo=timezone(timedelta(hours=7)))
-
-
-def video(**ubah) -> VideoYoutube:
-    data = dict(
-        video_id="dQw4w9WgXcQ",
-        channel_id=KANAL,
-        judul_asli="Pembelajaran Pecahan Kelas 4",
-        thumbnail="https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg",
-        durasi_iso="PT12M5S",
-        privasi="unlisted",
-        dapat_disematkan=True,
-        status_unggah="processed",
-    )
-    data.update(ubah)
-    return VideoYoutube(**data)
-
-
-def metadata(**ubah) -> MetadataKarya:
-    data = dict(
-        judul="Pecahan dengan benda konkret",
-        deskripsi="Murid kelas 4 belajar pecahan memakai potongan kue.",
-        kategori="praktik_pembelajaran",
-        mata_pelajaran="matematika",
-        tingkat_kelas="kelas_4",
-        persetujuan=True,
-    )
-    data.update(ubah)
-    return MetadataKarya(**data)
-
-
-def draf(**ubah) -> Draf:
-    return Draf(pemilik_id="guru-1", akun_youtube_id="akun-1", channel_id=KANAL, **ubah)
+from karya.domain.video import durasi_ke_detik, masalah_video, periksa_video
+from tests.unit.karya.contoh import KANAL, KANAL_LAIN, T0, draf, karya_contoh, metadata, video
 
 
 @pytest.mark.parametrize(
@@ -212,14 +177,8 @@ def test_k5_semua_galat_form_dilaporkan_sekaligus():
     ]
 
 
-def _karya() -> Karya:
-    return draf().pilih_video(video()).simpan(
-        karya_id="k-1", metadata=metadata(), versi_persetujuan="v1", sekarang=T0
-    )
-
-
 def test_k1_hanya_pemilik_yang_mengelola_karya_lainnya_tidak_bisa_menebak():
-    k = _karya()
+    k = karya_contoh()
     assert pastikan_pemilik(k, "guru-1") is k
     with pytest.raises(NotFound) as lain:
         pastikan_pemilik(k, "guru-2")
@@ -229,13 +188,13 @@ def test_k1_hanya_pemilik_yang_mengelola_karya_lainnya_tidak_bisa_menebak():
 
 
 def test_k6_deskriptor_putar_memakai_youtube_nocookie():
-    e = deskriptor_putar(_karya())
+    e = deskriptor_putar(karya_contoh())
     assert e.url_embed == "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"
     assert (e.durasi_detik, e.thumbnail) == (725, "https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg")
 
 
 def test_k6_video_dijadikan_privat_setelah_disimpan_karya_tidak_tersedia_lalu_pulih():
-    k = _karya()
+    k = karya_contoh()
     t1 = T0 + timedelta(days=1)
     k2 = k.perbarui_ketersediaan(video(privasi="private"), t1)
     assert (k2.status, k2.alasan_tidak_tersedia, k2.version) == ("video_tidak_tersedia", ["video_privat"], 2)
@@ -248,6 +207,6 @@ def test_k6_video_dijadikan_privat_setelah_disimpan_karya_tidak_tersedia_lalu_pu
 
 
 def test_k6_video_dihapus_membuat_karya_tidak_tersedia():
-    k2 = _karya().perbarui_ketersediaan(None, T0)
+    k2 = karya_contoh().perbarui_ketersediaan(None, T0)
     assert k2.status == "video_tidak_tersedia" and k2.alasan_tidak_tersedia == ["video_tidak_ditemukan"]
     assert k2.video.video_id == "dQw4w9WgXcQ"
