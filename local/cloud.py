@@ -1,0 +1,416 @@
+"""The whole local cloud in one command.
+
+    python -m local.cloud up      # emulators, moto, stand-ins, every function, the gateway
+    python -m local.cloud status
+    python -m local.cloud down    # stops exactly what `up` started, by process group
+
+Each process is started in its own session (its process group id is its pid),
+recorded in `.local/run/state.json`, and stopped by signalling the whole
+group: killing only the `gcloud` wrapper would leave the Java emulator running.
+Ports are configurable through PMM_PORT_* variables (see `Ports`); the
+Firestore emulator never uses 8080, which belongs to the gateway.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Callable, Iterator
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVICES = {"karya": "karya", "umpan_balik": "umpan-balik", "kinerja": "kinerja", "sinkro": "sinkro"}
+JAVA_HEAP = os.environ.get("PMM_EMULATOR_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC")
+
+
+@dataclass
+class Ports:
+    gateway: int = 8080
+    karya: int = 8081
+    umpan_balik: int = 8082
+    kinerja: int = 8083
+    sinkro: int = 8084
+    firestore: int = 8571
+    pubsub: int = 8572
+    moto: int = 8573
+    identity: int = 8574
+    google: int = 8575
+    ekinerja: int = 8576
+
+    @classmethod
+    def from_env(cls) -> "Ports":
+        return cls(**{f.name: int(os.environ.get(f"PMM_PORT_{f.name.upper()}", f.default))
+                      for f in fields(cls)})
+
+    @classmethod
+    def free(cls) -> "Ports":
+        """Ports nobody listens on now (for test runs beside a running `make up`)."""
+        socks, numbers = [], []
+        for _ in fields(cls):
+            s = socket.socket()
+            s.bind(("127.0.0.1", 0))
+            socks.append(s)
+            numbers.append(s.getsockname()[1])
+        for s in socks:
+            s.close()
+        return cls(*numbers)
+
+
+@dataclass
+class Proc:
+    name: str
+    argv: list[str]
+    ready_url: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    pid: int | None = None
+    log: str | None = None
+
+
+# Extra environment per service, added as the services grow their adapters.
+SERVICE_ENV: dict[str, Callable[["LocalCloud"], dict[str, str]]] = {}
+
+
+class LocalCloud:
+    def __init__(self, state_dir: Path | None = None, ports: Ports | None = None, project: str = "demo-pmm",
+                 python: str | None = None, workers: int = 2, threads: int = 4) -> None:
+        if not project.startswith("demo-"):
+            raise ValueError("the local cloud only runs `demo-` projects (no real project is ever touched)")
+        self.local_dir = Path(os.environ.get("PMM_LOCAL_DIR", ROOT / ".local"))
+        self.state_dir = state_dir or self.local_dir / "run"
+        self.ports = ports or Ports.from_env()
+        self.project = project
+        self.python = python or sys.executable
+        self.workers, self.threads = workers, threads
+
+    # --- configuration shared by every function
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.gateway}"
+
+    def service_url(self, service: str) -> str:
+        return f"http://127.0.0.1:{getattr(self.ports, service)}"
+
+    def platform_env(self) -> dict[str, str]:
+        p = self.ports
+        return {
+            "GOOGLE_CLOUD_PROJECT": self.project,
+            "PMM_ENV": "local",
+            "FIRESTORE_EMULATOR_HOST": f"127.0.0.1:{p.firestore}",
+            "PUBSUB_EMULATOR_HOST": f"127.0.0.1:{p.pubsub}",
+            "PMM_AUTH_ISSUER": f"http://127.0.0.1:{p.identity}",
+            "PMM_AUTH_AUDIENCE": "pmm-lokal",
+            "PMM_AUTH_CERTS_URL": f"http://127.0.0.1:{p.identity}/oauth2/v1/certs",
+            "PMM_AUTH_HOSTED_DOMAIN": "belajar.id",
+            "PMM_S3_ENDPOINT_URL": f"http://127.0.0.1:{p.moto}",
+            "PMM_S3_BUCKET": "pmm-berkas",
+            "AWS_ACCESS_KEY_ID": "lokal", "AWS_SECRET_ACCESS_KEY": "lokal", "AWS_DEFAULT_REGION": "us-east-1",
+            "PMM_LOCAL_DIR": str(self.local_dir),
+        }
+
+    def function_env(self, service: str) -> dict[str, str]:
+        env = self.platform_env() | {"PMM_SERVICE": service, "WORKERS": str(self.workers),
+                                     "THREADS": str(self.threads),
+                                     "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "services" / service)])}
+        if service in SERVICE_ENV:
+            env |= SERVICE_ENV[service](self)
+        return env
+
+    # --- the processes
+    def emulator_procs(self) -> list[Proc]:
+        p = self.ports
+        java = {"JAVA_TOOL_OPTIONS": JAVA_HEAP, "CLOUDSDK_CORE_DISABLE_PROMPTS": "1"}
+        return [
+            Proc("firestore", ["gcloud", "emulators", "firestore", "start", f"--host-port=127.0.0.1:{p.firestore}",
+                               f"--project={self.project}"], f"http://127.0.0.1:{p.firestore}/", java),
+            Proc("pubsub", ["gcloud", "beta", "emulators", "pubsub", "start", f"--host-port=127.0.0.1:{p.pubsub}",
+                            f"--project={self.project}"], f"http://127.0.0.1:{p.pubsub}/", java),
+        ]
+
+    def support_procs(self) -> list[Proc]:
+        p = self.ports
+        procs = [
+            Proc("moto", [self.python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(p.moto)],
+                 f"http://127.0.0.1:{p.moto}/moto-api/data.json"),
+            Proc("identity", [self.python, "-m", "local.identity", "serve", "--port", str(p.identity),
+                              "--dir", str(self.local_dir)], f"http://127.0.0.1:{p.identity}/oauth2/v1/certs"),
+        ]
+        for name in ("google", "ekinerja"):
+            if (ROOT / "local" / "standins" / f"{name}.py").exists():
+                procs.append(Proc(name, [self.python, "-m", f"local.standins.{name}", "--port",
+                                         str(getattr(p, name))], f"tcp://127.0.0.1:{getattr(p, name)}"))
+        return procs
+
+    def function_procs(self) -> list[Proc]:
+        procs = [Proc(service, [self.python, "-m", "local.host", "--service", service, "--port",
+                                str(getattr(self.ports, service))],
+                      f"{self.service_url(service)}/v1/{slug}/health", self.function_env(service))
+                 for service, slug in SERVICES.items()]
+        upstreams = ",".join(f"{slug}={getattr(self.ports, service)}" for service, slug in SERVICES.items())
+        gateway = [self.python, "-m", "local.gateway", "--port", str(self.ports.gateway), "--upstreams", upstreams]
+        index = ROOT / "local" / "explorer" / "index.html"
+        if index.exists():
+            gateway += ["--index", str(index)]
+        procs.append(Proc("gateway", gateway, f"{self.base_url}/v1/karya/health",
+                          {"WORKERS": str(self.workers), "THREADS": "8"}))
+        return procs
+
+    def _start(self, proc: Proc) -> Proc:
+        log_dir = self.state_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        proc.log = str(log_dir / f"{proc.name}.log")
+        env = os.environ.copy() | {"PYTHONPATH": str(ROOT)} | proc.env
+        with open(proc.log, "ab") as out:
+            popen = subprocess.Popen(proc.argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        proc.pid = popen.pid
+        return proc
+
+    def _wait_ready(self, procs: list[Proc], timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        pending = [p for p in procs if p.ready_url]
+        while pending:
+            for proc in list(pending):
+                if _answers(proc.ready_url):
+                    pending.remove(proc)
+                elif not _alive(proc.pid):
+                    raise RuntimeError(f"{proc.name} exited during start; see {proc.log}:\n{_tail(proc.log)}")
+            if pending and time.monotonic() > deadline:
+                raise RuntimeError("not ready in time: " + ", ".join(f"{p.name} ({p.log})" for p in pending))
+            if pending:
+                time.sleep(0.2)
+
+    # --- state
+    @property
+    def state_file(self) -> Path:
+        return self.state_dir / "state.json"
+
+    def _save(self, procs: list[Proc]) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps({
+            "project": self.project, "ports": asdict(self.ports), "env": self.platform_env(),
+            "processes": [asdict(p) for p in procs]}, indent=2))
+
+    def running(self) -> list[dict]:
+        if not self.state_file.exists():
+            return []
+        return [p for p in json.loads(self.state_file.read_text())["processes"] if _alive(p["pid"])]
+
+    # --- commands
+    def up(self, with_functions: bool = True) -> list[Proc]:
+        if self.running():
+            raise AlreadyRunning(self.state_file)
+        from local.identity import ensure_key
+
+        ensure_key(self.local_dir)
+        procs: list[Proc] = []
+        try:
+            procs = [self._start(p) for p in self.emulator_procs() + self.support_procs()]
+            if with_functions:
+                procs += [self._start(p) for p in self.function_procs()]
+            self._save(procs)
+            self._wait_ready(procs)
+            self.provision(with_push=with_functions)
+        except BaseException:
+            self.stop(procs)
+            self.state_file.unlink(missing_ok=True)
+            raise
+        return procs
+
+    def provision(self, with_push: bool = True) -> None:
+        """Topics, push subscriptions with retry policy and dead-letter topics, the bucket."""
+        with emulator_env(self):
+            provision_pubsub(self.project, self.service_url if with_push else None)
+            import boto3
+
+            s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{self.ports.moto}", region_name="us-east-1",
+                              aws_access_key_id="lokal", aws_secret_access_key="lokal")
+            try:
+                s3.create_bucket(Bucket="pmm-berkas")
+            except s3.exceptions.BucketAlreadyOwnedByYou:
+                pass
+
+    def stop(self, procs: list[Proc] | list[dict]) -> None:
+        pids = [p.pid if isinstance(p, Proc) else p["pid"] for p in procs]
+        for pid in pids:
+            _signal_group(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for pid in pids:
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            _signal_group(pid, signal.SIGKILL)
+
+    def down(self) -> int:
+        if not self.state_file.exists():
+            return 0
+        procs = json.loads(self.state_file.read_text())["processes"]
+        self.stop(procs)
+        self.state_file.unlink(missing_ok=True)
+        return len(procs)
+
+    def describe(self) -> str:
+        lines = [f"Platform lokal (local platform), project {self.project}", f"  API    {self.base_url}/v1/<layanan>"]
+        for service, slug in SERVICES.items():
+            lines.append(f"  {slug:<12} {self.base_url}/v1/{slug}  (openapi: /v1/{slug}/openapi.json)")
+        p = self.ports
+        lines += [f"  Firestore emulator  127.0.0.1:{p.firestore}", f"  Pub/Sub emulator    127.0.0.1:{p.pubsub}",
+                  f"  S3 (moto)           http://127.0.0.1:{p.moto}",
+                  f"  token issuer        http://127.0.0.1:{p.identity}  (python -m local.identity mint --sub ...)",
+                  f"  logs                {self.state_dir / 'logs'}"]
+        return "\n".join(lines)
+
+
+class AlreadyRunning(RuntimeError):
+    def __init__(self, state_file: Path) -> None:
+        super().__init__(f"the local platform already runs (state in {state_file}); `make down` stops it")
+
+
+# --- Pub/Sub provisioning, shared with the integration tests
+@contextmanager
+def emulator_env(cloud: LocalCloud) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in ("PUBSUB_EMULATOR_HOST", "FIRESTORE_EMULATOR_HOST")}
+    os.environ["PUBSUB_EMULATOR_HOST"] = f"127.0.0.1:{cloud.ports.pubsub}"
+    os.environ["FIRESTORE_EMULATOR_HOST"] = f"127.0.0.1:{cloud.ports.firestore}"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def provision_pubsub(project: str, service_url: Callable[[str], str] | None,
+                     max_delivery_attempts: int = 5) -> None:
+    """Create every registered topic, and for each subscription its dead-letter topic
+    (with a pull subscription on it) and its push subscription (when `service_url`)."""
+    from google.api_core import exceptions as gexc
+    from google.cloud import pubsub_v1
+    from google.protobuf import duration_pb2
+    from google.pubsub_v1.types import DeadLetterPolicy, PushConfig, RetryPolicy
+
+    from shared.contracts import SUBSCRIPTIONS, TOPICS, dead_letter_topic, subscription_id
+
+    publisher, subscriber = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
+
+    def create_topic(name: str) -> str:
+        path = publisher.topic_path(project, name)
+        try:
+            publisher.create_topic(name=path)
+        except gexc.AlreadyExists:
+            pass
+        return path
+
+    for name in TOPICS:
+        create_topic(name)
+    for spec in SUBSCRIPTIONS:
+        dlq = create_topic(dead_letter_topic(spec))
+        try:
+            subscriber.create_subscription(request={"name": subscriber.subscription_path(
+                project, dead_letter_topic(spec) + ".sub"), "topic": dlq})
+        except gexc.AlreadyExists:
+            pass
+        if service_url is None:
+            continue
+        endpoint = f"{service_url(spec.service)}/_ce/{spec.function}/projects/{project}/topics/{spec.topic}"
+        try:
+            subscriber.create_subscription(request={
+                "name": subscriber.subscription_path(project, subscription_id(spec)),
+                "topic": publisher.topic_path(project, spec.topic),
+                "push_config": PushConfig(push_endpoint=endpoint),
+                "ack_deadline_seconds": 60,
+                "retry_policy": RetryPolicy(minimum_backoff=duration_pb2.Duration(seconds=1),
+                                            maximum_backoff=duration_pb2.Duration(seconds=10)),
+                "dead_letter_policy": DeadLetterPolicy(dead_letter_topic=dlq,
+                                                       max_delivery_attempts=max_delivery_attempts)})
+        except gexc.AlreadyExists:
+            pass
+
+
+# --- process helpers
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child of ours counts as gone
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return True
+
+
+def _signal_group(pid: int | None, sig: int) -> None:
+    if not pid:
+        return
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _answers(url: str) -> bool:
+    if url.startswith("tcp://"):
+        host, _, port = url[len("tcp://"):].partition(":")
+        try:
+            with socket.create_connection((host, int(port)), timeout=0.5):
+                return True
+        except OSError:
+            return False
+    try:
+        return requests.get(url, timeout=1).status_code < 500
+    except requests.RequestException:
+        return False
+
+
+def _tail(path: str | None, lines: int = 20) -> str:
+    if not path or not Path(path).exists():
+        return ""
+    return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.cloud", description="the local platform")
+    parser.add_argument("command", choices=["up", "down", "status"])
+    args = parser.parse_args(argv)
+    cloud = LocalCloud()
+    if args.command == "up":
+        try:
+            started = time.monotonic()
+            cloud.up()
+        except AlreadyRunning as exc:
+            print(f"Platform lokal sudah berjalan (already running). {exc}")
+            print(cloud.describe())
+            return 0
+        print(cloud.describe())
+        print(f"Siap dalam {time.monotonic() - started:.1f} s (ready). `make down` menghentikannya (stops it).")
+        return 0
+    if args.command == "down":
+        count = cloud.down()
+        print(f"Berhenti (stopped): {count} proses." if count else "Tidak ada yang berjalan (nothing runs).")
+        return 0
+    running = cloud.running()
+    if not running:
+        print("Tidak ada yang berjalan (nothing runs).")
+        return 1
+    print(cloud.describe())
+    for p in running:
+        print(f"  pid {p['pid']:<7} {p['name']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The local stand-in for API Gateway: one base URL for the four APIs.
+
+`/v1/karya/...` goes to the karya function, `/v1/umpan-balik/...` to
+umpan_balik, and so on; everything else answers 404 as problem+json.
+Connections to the functions are kept alive per thread.
+
+    python -m local.gateway --port 8080 --upstreams karya=8081,umpan-balik=8082,...
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+
+import requests
+from functions_framework._http.gunicorn import GunicornApplication
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+              "transfer-encoding", "upgrade", "content-length", "content-encoding", "host"}
+
+
+def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
+    local = threading.local()
+
+    def session() -> requests.Session:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        return local.session
+
+    def problem(start_response, status: str, kode: str, pesan: str):
+        body = json.dumps({"status": int(status.split()[0]), "kode": kode, "pesan": pesan}).encode()
+        start_response(status, [("Content-Type", "application/problem+json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        parts = path.split("/")
+        if path in ("/", "") and index_html is not None:
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            return [index_html]
+        if len(parts) < 3 or parts[1] != "v1" or parts[2] not in upstreams:
+            return problem(start_response, "404 Not Found", "rute_tidak_ditemukan", "Alamat yang diminta tidak ada.")
+        url = upstreams[parts[2]] + path
+        if environ.get("QUERY_STRING"):
+            url += "?" + environ["QUERY_STRING"]
+        headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items()
+                   if key.startswith("HTTP_") and key[5:].replace("_", "-").lower() not in HOP_BY_HOP}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else None
+        try:
+            upstream = session().request(environ["REQUEST_METHOD"], url, headers=headers, data=body,
+                                         timeout=60, allow_redirects=False)
+        except requests.RequestException:
+            return problem(start_response, "502 Bad Gateway", "layanan_tidak_tersedia",
+                           "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi.")
+        out_headers = [(k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP]
+        out_headers.append(("Content-Length", str(len(upstream.content))))
+        start_response(f"{upstream.status_code} {upstream.reason}", out_headers)
+        return [upstream.content]
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.gateway")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--upstreams", required=True, help="slug=port,slug=port")
+    parser.add_argument("--index", help="HTML file served at /")
+    args = parser.parse_args(argv)
+    upstreams = {slug: f"http://127.0.0.1:{port}" for slug, _, port in
+                 (item.partition("=") for item in args.upstreams.split(","))}
+    index = open(args.index, "rb").read() if args.index else None
+    GunicornApplication(build_app(upstreams, index), "127.0.0.1", args.port, False).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

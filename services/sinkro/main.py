@@ -1,0 +1,19 @@
+"""Entry points of the Sinkro PMM ke e-Kinerja service (functions-framework loads this as `main`).
+
+Thin by design: the logic lives in the `sinkro` package beside this file.
+Function names carry the service prefix because every source is loaded as
+module `main` and the names must stay unique across services.
+"""
+import functions_framework
+
+from sinkro import entrypoints
+
+
+@functions_framework.http
+def sinkro_api(request):
+    return entrypoints.handle_http(request)
+
+
+@functions_framework.cloud_event
+def sinkro_sapu_outbox(cloud_event):
+    entrypoints.sapu_outbox(cloud_event)

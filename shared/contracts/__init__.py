@@ -1,0 +1,20 @@
+"""The published language between services and other ministry systems.
+
+One registry of every Pub/Sub topic (with its payload model and producer) and
+every subscription (which service's which CloudEvent function consumes it).
+The local cloud creates topics and push subscriptions from it, infra checks
+compare it with Terraform, and the AsyncAPI document is generated from it.
+Payload models live beside their producer's area in this package, so producer
+and consumers share one schema.
+"""
+from shared.contracts.registry import (  # noqa: F401
+    SUBSCRIPTIONS,
+    TOPICS,
+    SubscriptionSpec,
+    TopicSpec,
+    dead_letter_topic,
+    subscription_id,
+    subscriptions_of,
+    topic_spec,
+)
+from shared.contracts import platform  # noqa: F401,E402  (registers its topics)

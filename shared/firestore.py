@@ -1,0 +1,229 @@
+"""Firestore access: a lazy client, a transaction wrapper that counts
+operations and collects events, repositories of pydantic aggregates, and the
+unit of work that writes state and outbox in one transaction.
+
+Collections belong to one service and are named `<service>__<name>`, so a
+service never reads another's data by accident and a test can check it.
+"""
+from __future__ import annotations
+
+import contextvars
+import functools
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Callable, Generic, Iterable, TypeVar
+
+from google.api_core import exceptions as gexc
+from google.cloud import firestore
+
+from shared.errors import Conflict
+from shared.events import Event, utcnow
+from shared.logs import get_logger
+
+log = get_logger(__name__)
+T = TypeVar("T")
+M = TypeVar("M")
+
+LEDGER_TTL = timedelta(days=14)
+
+
+@functools.cache
+def firestore_client(project_id: str) -> firestore.Client:
+    """One client per process and project, created at first use (not at import)."""
+    return firestore.Client(project=project_id)
+
+
+def collection_name(service: str, name: str) -> str:
+    return f"{service}__{name}"
+
+
+# --- operation counting: every request's reads and writes end in its log line
+@dataclass
+class OpCount:
+    reads: int = 0
+    writes: int = 0
+
+
+_ops: contextvars.ContextVar[OpCount | None] = contextvars.ContextVar("pmm_ops", default=None)
+
+
+def start_op_count() -> OpCount:
+    count = OpCount()
+    _ops.set(count)
+    return count
+
+
+def _count(reads: int = 0, writes: int = 0) -> None:
+    count = _ops.get()
+    if count is not None:
+        count.reads += reads
+        count.writes += writes
+
+
+class Tx:
+    """What a use case sees inside one Firestore transaction.
+
+    Reads go through the transaction (they lock), writes are buffered until
+    commit, and `emit` records events that the unit of work writes to the
+    outbox in the same commit. Reads must come before writes.
+    """
+
+    def __init__(self, db: firestore.Client, transaction: firestore.Transaction, service: str) -> None:
+        self.db = db
+        self.transaction = transaction
+        self.service = service
+        self.events: list[Event[Any]] = []
+
+    def collection(self, name: str) -> firestore.CollectionReference:
+        return self.db.collection(collection_name(self.service, name))
+
+    def ref(self, collection: str, doc_id: str) -> firestore.DocumentReference:
+        return self.collection(collection).document(doc_id)
+
+    def get(self, ref: firestore.DocumentReference) -> dict[str, Any] | None:
+        snap = ref.get(transaction=self.transaction)
+        _count(reads=1)
+        return snap.to_dict() if snap.exists else None
+
+    def get_many(self, refs: Iterable[firestore.DocumentReference]) -> dict[str, dict[str, Any] | None]:
+        refs = list(refs)
+        if not refs:
+            return {}
+        found = {s.reference.path: (s.to_dict() if s.exists else None)
+                 for s in self.transaction.get_all(refs)}
+        _count(reads=len(refs))
+        return {r.id: found.get(r.path) for r in refs}
+
+    def query(self, query: firestore.Query) -> list[dict[str, Any]]:
+        docs = list(query.stream(transaction=self.transaction))
+        _count(reads=max(1, len(docs)))  # an empty query is billed as one read
+        return [d.to_dict() | {"_id": d.id} for d in docs]
+
+    def create(self, ref: firestore.DocumentReference, data: dict[str, Any]) -> None:
+        self.transaction.create(ref, data)
+        _count(writes=1)
+
+    def set(self, ref: firestore.DocumentReference, data: dict[str, Any], merge: bool = False) -> None:
+        self.transaction.set(ref, data, merge=merge)
+        _count(writes=1)
+
+    def update(self, ref: firestore.DocumentReference, data: dict[str, Any]) -> None:
+        self.transaction.update(ref, data)
+        _count(writes=1)
+
+    def delete(self, ref: firestore.DocumentReference) -> None:
+        self.transaction.delete(ref)
+        _count(writes=1)
+
+    def emit(self, event: Event[Any]) -> None:
+        self.events.append(event)
+
+
+class Repository(Generic[M]):
+    """Aggregates of one pydantic model in one collection.
+
+    The model carries `versi: int`; `save` bumps it, and `get_for_update`
+    refuses when the caller's expected version is stale (two tabs, two
+    principals: exactly one wins, the other gets 409).
+    """
+
+    def __init__(self, model: type[M], collection: str, id_field: str = "id") -> None:
+        self.model = model
+        self.collection = collection
+        self.id_field = id_field
+
+    def ref(self, tx: Tx, doc_id: str) -> firestore.DocumentReference:
+        return tx.ref(self.collection, doc_id)
+
+    def get(self, tx: Tx, doc_id: str) -> M | None:
+        data = tx.get(self.ref(tx, doc_id))
+        return None if data is None else self.model.model_validate(data)  # type: ignore[attr-defined]
+
+    def get_for_update(self, tx: Tx, doc_id: str, expected_versi: int | None) -> M | None:
+        found = self.get(tx, doc_id)
+        if found is not None and expected_versi is not None and getattr(found, "versi") != expected_versi:
+            raise Conflict(
+                "versi_tidak_cocok",
+                "Data ini sudah diubah di tempat lain. Muat ulang halaman, periksa perubahannya, lalu coba lagi.",
+                versi_sekarang=getattr(found, "versi"), versi_dikirim=expected_versi)
+        return found
+
+    def add(self, tx: Tx, obj: M) -> M:
+        tx.create(self.ref(tx, getattr(obj, self.id_field)), obj.model_dump(mode="json"))  # type: ignore[attr-defined]
+        return obj
+
+    def save(self, tx: Tx, obj: M) -> M:
+        """Write the aggregate with its version bumped by one."""
+        obj = obj.model_copy(update={"versi": getattr(obj, "versi") + 1})  # type: ignore[attr-defined]
+        tx.set(self.ref(tx, getattr(obj, self.id_field)), obj.model_dump(mode="json"))  # type: ignore[attr-defined]
+        return obj
+
+
+class EventSink:
+    """Where committed events go right after the commit (the outbox publisher)."""
+
+    def after_commit(self, service: str, events: list[Event[Any]]) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass
+class UnitOfWork:
+    """Runs one use case in one Firestore transaction, outbox included.
+
+    `run(work)` calls `work(tx)` inside a transaction (retried on contention),
+    writes every event the work emitted to `<service>__outbox` in the same
+    commit, and after the commit hands them to the sink to publish.
+    """
+
+    db: firestore.Client
+    service: str
+    sink: EventSink | None = None
+    max_attempts: int = 5
+    crash_after_commit: Callable[[], None] | None = field(default=None, repr=False)  # fault injection in tests
+
+    def run(self, work: Callable[[Tx], T]) -> T:
+        box: dict[str, Any] = {}
+
+        @firestore.transactional
+        def attempt(transaction: firestore.Transaction) -> T:
+            tx = Tx(self.db, transaction, self.service)
+            result = work(tx)
+            for event in tx.events:
+                tx.set(outbox_ref(self.db, self.service, event.id), outbox_document(event))
+            box["events"] = tx.events
+            return result
+
+        try:
+            result = attempt(self.db.transaction(max_attempts=self.max_attempts))
+        except ValueError as exc:
+            if isinstance(exc.__cause__, gexc.Aborted):
+                raise Conflict("sedang_diubah", "Data ini sedang diubah oleh orang lain. Coba lagi sebentar lagi.") from exc
+            raise
+        except gexc.Aborted as exc:
+            raise Conflict("sedang_diubah", "Data ini sedang diubah oleh orang lain. Coba lagi sebentar lagi.") from exc
+        events = box.get("events") or []
+        if self.crash_after_commit is not None:
+            self.crash_after_commit()
+        if events and self.sink is not None:
+            self.sink.after_commit(self.service, events)
+        return result
+
+
+# --- outbox documents
+def outbox_ref(db: firestore.Client, service: str, event_id: str) -> firestore.DocumentReference:
+    return db.collection(collection_name(service, "outbox")).document(event_id)
+
+
+def outbox_document(event: Event[Any]) -> dict[str, Any]:
+    data, attributes = event.to_pubsub()
+    return {"topic": event.topic, "data": data.decode(), "attributes": attributes, "dibuat": utcnow()}
+
+
+def ledger_ref(db: firestore.Client, service: str, consumer: str, event_id: str) -> firestore.DocumentReference:
+    return db.collection(collection_name(service, "ledger")).document(f"{consumer}:{event_id}")
+
+
+def ledger_document(consumer: str, event: Event[Any]) -> dict[str, Any]:
+    now = utcnow()
+    # `kedaluwarsa` is the Firestore TTL field: the ledger only has to outlive redeliveries.
+    return {"consumer": consumer, "topic": event.topic, "diproses": now, "kedaluwarsa": now + LEDGER_TTL}

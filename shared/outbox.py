@@ -1,0 +1,99 @@
+"""Publishing the outbox to Pub/Sub: right after commit, and by the sweeper.
+
+After a commit the request publishes its events and deletes their outbox
+entries. If the process dies in between, the entries stay; the sweeper
+(a scheduled CloudEvent function per service) publishes every entry older
+than a grace period. A message may thus be published twice, never lost;
+consumers deduplicate on the event id.
+"""
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from typing import Any
+
+from google.cloud import firestore, pubsub_v1
+from google.cloud.pubsub_v1.types import BatchSettings
+
+from shared.events import Event, utcnow
+from shared.firestore import EventSink, collection_name, outbox_ref
+from shared.logs import get_logger
+
+log = get_logger(__name__)
+PUBLISH_TIMEOUT_SECONDS = 10
+
+
+@functools.cache
+def publisher_client() -> pubsub_v1.PublisherClient:
+    # A short batch latency: a request waits for its own publish, and the
+    # default 10 ms would add that much to every write route.
+    return pubsub_v1.PublisherClient(batch_settings=BatchSettings(max_messages=100, max_latency=0.002))
+
+
+class PubSubOutbox(EventSink):
+    """Publishes committed events and clears their outbox entries."""
+
+    def __init__(self, db: firestore.Client, project_id: str,
+                 publisher: pubsub_v1.PublisherClient | None = None) -> None:
+        self.db = db
+        self.project_id = project_id
+        self._publisher = publisher
+
+    @property
+    def publisher(self) -> pubsub_v1.PublisherClient:
+        if self._publisher is None:
+            self._publisher = publisher_client()
+        return self._publisher
+
+    def topic_path(self, topic: str) -> str:
+        return self.publisher.topic_path(self.project_id, topic)
+
+    def _publish_raw(self, entries: list[tuple[str, str, bytes, dict[str, str]]]) -> list[str]:
+        """Publish (event_id, topic, data, attributes) entries; return the ids that made it."""
+        futures = [(event_id, self.publisher.publish(self.topic_path(topic), data, **attributes))
+                   for event_id, topic, data, attributes in entries]
+        published = []
+        for event_id, future in futures:
+            try:
+                future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
+                published.append(event_id)
+            except Exception:  # noqa: BLE001 - the sweeper will retry; never fail the request
+                log.warning("publish failed; left in the outbox for the sweeper",
+                            extra={"event_id": event_id}, exc_info=True)
+        return published
+
+    def _clear(self, service: str, event_ids: list[str]) -> None:
+        if not event_ids:
+            return
+        batch = self.db.batch()
+        for event_id in event_ids:
+            batch.delete(outbox_ref(self.db, service, event_id))
+        batch.commit()
+
+    def after_commit(self, service: str, events: list[Event[Any]]) -> None:
+        entries = []
+        for event in events:
+            data, attributes = event.to_pubsub()
+            entries.append((event.id, event.topic, data, attributes))
+        try:
+            self._clear(service, self._publish_raw(entries))
+        except Exception:  # noqa: BLE001 - committed already; the sweeper heals it
+            log.warning("outbox clean-up failed; the sweeper will finish it", exc_info=True)
+
+    def sweep(self, service: str, grace: timedelta, limit: int = 500) -> dict[str, int]:
+        """Publish every outbox entry older than `grace`; return counts."""
+        cutoff = utcnow() - grace
+        query = (self.db.collection(collection_name(service, "outbox"))
+                 .where(filter=firestore.FieldFilter("dibuat", "<", cutoff))
+                 .order_by("dibuat").limit(limit))
+        docs = list(query.stream())
+        entries = []
+        for doc in docs:
+            entry = doc.to_dict()
+            entries.append((doc.id, entry["topic"], entry["data"].encode(), dict(entry["attributes"])))
+        published = self._publish_raw(entries)
+        self._clear(service, published)
+        counts = {"ditemukan": len(docs), "diterbitkan": len(published)}
+        if docs:
+            log.info("outbox swept", extra={"layanan": service, **counts})
+        return counts

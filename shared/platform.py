@@ -1,0 +1,67 @@
+"""The shared half of every service's composition root.
+
+`Platform` owns the adapters every service needs (Firestore, the outbox
+publisher, the unit of work, the token verifier), each created lazily at
+first use so a cold start imports and connects only what a request needs.
+A service's `bootstrap` builds one `Platform` and adds its own adapters;
+tests pass replacements instead of patching.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import cached_property
+from typing import Any, Callable
+
+from cloudevents.http import CloudEvent
+
+from shared.consumer import consume
+from shared.contracts.platform import OUTBOX_SAPU
+from shared.events import Event
+from shared.firestore import Tx, UnitOfWork, firestore_client
+from shared.http import Api
+from shared.identity import TokenVerifier
+from shared.outbox import PubSubOutbox
+from shared.settings import Settings
+
+
+class Platform:
+    def __init__(self, settings: Settings, **overrides: Any) -> None:
+        self.settings = settings
+        self.service = settings.service
+        for name, value in overrides.items():  # e.g. db=..., verifier=..., outbox=...
+            setattr(self, name, value)
+
+    @cached_property
+    def db(self):
+        return firestore_client(self.settings.project_id)
+
+    @cached_property
+    def outbox(self) -> PubSubOutbox:
+        return PubSubOutbox(self.db, self.settings.project_id)
+
+    @cached_property
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.db, self.service, self.outbox)
+
+    @cached_property
+    def verifier(self) -> TokenVerifier:
+        s = self.settings
+        return TokenVerifier(s.auth_issuer, s.auth_audience, s.auth_certs_url, s.auth_hosted_domain)
+
+    def wire(self, api: Api) -> Api:
+        api.authenticate_user = lambda request: self.verifier.principal(request)
+        api.project_id = self.settings.project_id
+        api.max_body_bytes = self.settings.max_body_bytes
+        return api
+
+    def consume(self, cloud_event: CloudEvent, topic: str, consumer: str,
+                effect: Callable[[Tx, Event[Any]], None]) -> str:
+        return consume(cloud_event, topic=topic, consumer=consumer, uow=self.uow, effect=effect,
+                       max_age=timedelta(seconds=self.settings.event_max_age_seconds))
+
+    def sweep_outbox(self, cloud_event: CloudEvent) -> dict[str, int]:
+        """Handle a `jadwal.outbox.sapu` tick: publish what a crash left in the outbox."""
+        from shared.consumer import decode_pubsub_cloud_event
+
+        decode_pubsub_cloud_event(cloud_event, OUTBOX_SAPU.name)  # malformed ticks go to the DLQ
+        return self.outbox.sweep(self.service, timedelta(seconds=self.settings.outbox_grace_seconds))

@@ -1,0 +1,88 @@
+"""Settings from the environment, validated once at start.
+
+Every function reads its configuration through `get_settings()`; a missing or
+malformed variable stops the cold start with one message that names each
+variable and what it is for, instead of failing obscurely on first use.
+Services extend `Settings` with their own fields (see each service's
+`bootstrap`).
+"""
+from __future__ import annotations
+
+import functools
+from typing import Literal, TypeVar
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(RuntimeError):
+    """Configuration is missing or invalid; the message lists every problem."""
+
+
+class Settings(BaseSettings):
+    """Settings every function needs. Environment names are given explicitly."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, frozen=True)
+
+    project_id: str = Field(alias="GOOGLE_CLOUD_PROJECT", min_length=6, max_length=30,
+                            description="Google Cloud project id (locally a `demo-` id)")
+    service: Literal["karya", "umpan_balik", "kinerja", "sinkro"] = Field(
+        alias="PMM_SERVICE", description="which service this function belongs to")
+    environment: Literal["local", "test", "staging", "prod"] = Field(
+        "local", alias="PMM_ENV", description="deployment stage")
+    firestore_emulator_host: str | None = Field(
+        None, alias="FIRESTORE_EMULATOR_HOST", description="host:port of the Firestore emulator (local only)")
+    pubsub_emulator_host: str | None = Field(
+        None, alias="PUBSUB_EMULATOR_HOST", description="host:port of the Pub/Sub emulator (local only)")
+    event_max_age_seconds: int = Field(
+        3 * 24 * 3600, alias="PMM_EVENT_MAX_AGE_SECONDS", ge=60,
+        description="events older than this are dropped (acked) unprocessed")
+    outbox_grace_seconds: int = Field(
+        30, alias="PMM_OUTBOX_GRACE_SECONDS", ge=0,
+        description="the sweeper leaves outbox entries younger than this to the request that wrote them")
+    auth_issuer: str = Field(alias="PMM_AUTH_ISSUER", description="expected `iss` of bearer tokens")
+    auth_audience: str = Field(alias="PMM_AUTH_AUDIENCE", description="expected `aud` of bearer tokens")
+    auth_certs_url: str = Field(alias="PMM_AUTH_CERTS_URL",
+                                description="URL of the issuer's signing certificates ({kid: PEM})")
+    auth_hosted_domain: str | None = Field(
+        None, alias="PMM_AUTH_HOSTED_DOMAIN", description="required `hd` claim (belajar.id in production)")
+    s3_endpoint_url: str | None = Field(
+        None, alias="PMM_S3_ENDPOINT_URL",
+        description="S3 API endpoint (moto locally, https://storage.googleapis.com in production)")
+    s3_bucket: str = Field("pmm-berkas", alias="PMM_S3_BUCKET", description="bucket for uploaded files")
+    max_body_bytes: int = Field(256 * 1024, alias="PMM_MAX_BODY_BYTES", ge=1024,
+                                description="largest JSON body an API accepts")
+
+    @property
+    def uses_emulators(self) -> bool:
+        return bool(self.firestore_emulator_host or self.pubsub_emulator_host)
+
+
+S = TypeVar("S", bound=Settings)
+
+
+def load_settings(cls: type[S] = Settings, **overrides) -> S:  # type: ignore[assignment]
+    """Build settings from the environment; raise SettingsError naming every problem."""
+    try:
+        return cls(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = str(err["loc"][0]) if err["loc"] else "?"
+            field = next((f for f in cls.model_fields.values() if f.alias == name), None)
+            if field is None:
+                field = cls.model_fields.get(name)
+            env = (field.alias if field is not None and field.alias else name)
+            what = field.description if field is not None and field.description else ""
+            lines.append(f"  - {env}: {err['msg']}" + (f" ({what})" if what else ""))
+        raise SettingsError(f"{cls.__name__}: configuration is incomplete:\n" + "\n".join(lines)) from None
+
+
+@functools.cache
+def get_settings(cls: type[S] = Settings) -> S:  # type: ignore[assignment]
+    """The process-wide settings of `cls`, loaded once (lazily, at first use)."""
+    return load_settings(cls)
+
+
+def reset_settings_cache() -> None:
+    get_settings.cache_clear()
