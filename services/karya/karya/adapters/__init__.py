@@ -1,0 +1,1 @@
+"""Adapters of the Karya service: YouTube client, token encryption."""
