@@ -1,0 +1,1 @@
+"""Outside-system adapters of the sync service (e-Kinerja client)."""
