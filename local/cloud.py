@@ -205,20 +205,21 @@ class LocalCloud:
         return [p for p in json.loads(self.state_file.read_text())["processes"] if _alive(p["pid"])]
 
     # --- commands
-    def up(self, with_functions: bool = True) -> list[Proc]:
+    def up(self, only: set[str] | None = None) -> list[Proc]:
+        """Start everything (or only the named processes), wait until each answers, provision."""
         if self.running():
             raise AlreadyRunning(self.state_file)
         from local.identity import ensure_key
 
         ensure_key(self.local_dir)
+        wanted = [p for p in self.emulator_procs() + self.support_procs() + self.function_procs()
+                  if only is None or p.name in only]
         procs: list[Proc] = []
         try:
-            procs = [self._start(p) for p in self.emulator_procs() + self.support_procs()]
-            if with_functions:
-                procs += [self._start(p) for p in self.function_procs()]
+            procs = [self._start(p) for p in wanted]
             self._save(procs)
             self._wait_ready(procs)
-            self.provision(with_push=with_functions)
+            self.provision(with_push=only is None or "gateway" in only)
         except BaseException:
             self.stop(procs)
             self.state_file.unlink(missing_ok=True)
@@ -229,6 +230,8 @@ class LocalCloud:
         """Topics, push subscriptions with retry policy and dead-letter topics, the bucket."""
         with emulator_env(self):
             provision_pubsub(self.project, self.service_url if with_push else None)
+            if not _answers(f"tcp://127.0.0.1:{self.ports.moto}"):
+                return
             import boto3
 
             s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{self.ports.moto}", region_name="us-east-1",

@@ -26,10 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_app(service: str):
-    source = str(ROOT / "services" / service / "main.py")
-    http_app = functions_framework.create_app(f"{service}_api", source, "http")
-    event_apps = {spec.function: functions_framework.create_app(spec.function, source, "cloudevent")
-                  for spec in subscriptions_of(service)}
+    return build_functions_app(str(ROOT / "services" / service / "main.py"), f"{service}_api",
+                               [spec.function for spec in subscriptions_of(service)])
+
+
+def build_functions_app(source: str, http_target: str | None, event_targets: list[str]):
+    """One WSGI app for the HTTP function and the CloudEvent functions of one source."""
+    http_app = functions_framework.create_app(http_target, source, "http") if http_target else None
+    event_apps = {name: functions_framework.create_app(name, source, "cloudevent") for name in event_targets}
 
     def app(environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -42,6 +46,9 @@ def build_app(service: str):
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + f"/_ce/{name}"
             environ["PATH_INFO"] = "/" + rest
             return target(environ, start_response)
+        if http_app is None:
+            start_response("404 Not Found", [("Content-Type", "text/plain")])
+            return [b"no HTTP function"]
         return http_app(environ, start_response)
 
     return app
@@ -51,10 +58,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.host")
     parser.add_argument("--service", required=True, choices=["karya", "umpan_balik", "kinerja", "sinkro"])
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--source", help="another main.py (tests' probe functions) instead of the service's")
+    parser.add_argument("--events", default="", help="with --source: its CloudEvent functions, comma-separated")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "services" / args.service))
     os.environ.setdefault("PMM_SERVICE", args.service)
-    GunicornApplication(build_app(args.service), "127.0.0.1", args.port, False).run()
+    if args.source:
+        app = build_functions_app(args.source, None, [e for e in args.events.split(",") if e])
+    else:
+        app = build_app(args.service)
+    GunicornApplication(app, "127.0.0.1", args.port, False).run()
     return 0
 
 

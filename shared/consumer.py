@@ -19,7 +19,7 @@ from typing import Any, Callable
 from cloudevents.http import CloudEvent
 
 from shared.contracts import topic_spec
-from shared.events import Event, utcnow
+from shared.events import Event, EventPayload, utcnow
 from shared.firestore import Tx, UnitOfWork, ledger_document, ledger_ref
 from shared.logs import get_logger
 
@@ -30,13 +30,14 @@ class UndecodableEvent(ValueError):
     """The message is not a valid event of its topic (goes to the dead-letter topic)."""
 
 
-def decode_pubsub_cloud_event(cloud_event: CloudEvent, topic: str) -> Event[Any]:
-    spec = topic_spec(topic)
+def decode_pubsub_cloud_event(cloud_event: CloudEvent, topic: str,
+                              payload: type[EventPayload] | None = None) -> Event[Any]:
+    model = payload or topic_spec(topic).payload
     try:
         message = cloud_event.data["message"]
         data = base64.b64decode(message.get("data", ""))
         attributes = dict(message.get("attributes") or {})
-        event = Event.from_pubsub(spec.payload, data, attributes)
+        event = Event.from_pubsub(model, data, attributes)
     except Exception as exc:  # noqa: BLE001 - any malformation is the same decision
         raise UndecodableEvent(f"not a valid {topic} event: {exc}") from exc
     if event.type != topic:
@@ -45,9 +46,12 @@ def decode_pubsub_cloud_event(cloud_event: CloudEvent, topic: str) -> Event[Any]
 
 
 def consume(cloud_event: CloudEvent, *, topic: str, consumer: str, uow: UnitOfWork,
-            effect: Callable[[Tx, Event[Any]], None], max_age: timedelta) -> str:
-    """Apply `effect` once per event id. Returns what happened (for logs and tests)."""
-    event = decode_pubsub_cloud_event(cloud_event, topic)
+            effect: Callable[[Tx, Event[Any]], None], max_age: timedelta,
+            payload: type[EventPayload] | None = None) -> str:
+    """Apply `effect` once per event id. Returns what happened (for logs and tests).
+
+    `payload` defaults to the topic's registered model."""
+    event = decode_pubsub_cloud_event(cloud_event, topic, payload)
     age = utcnow() - event.time
     fields = {"event_id": event.id, "topic": topic, "consumer": consumer}
     if age > max_age:

@@ -66,7 +66,7 @@ class CloudLoggingFormatter(logging.Formatter):
             entry["logging.googleapis.com/trace"] = trace
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = redact(value)
+                entry[key] = "[disamarkan]" if key.lower() in _SENSITIVE_KEYS else redact(value)
         if record.exc_info:
             entry["stack_trace"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str, ensure_ascii=False)

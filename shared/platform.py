@@ -16,7 +16,7 @@ from cloudevents.http import CloudEvent
 
 from shared.consumer import consume
 from shared.contracts.platform import OUTBOX_SAPU
-from shared.events import Event
+from shared.events import Event, EventPayload
 from shared.firestore import Tx, UnitOfWork, firestore_client
 from shared.http import Api
 from shared.identity import TokenVerifier
@@ -55,9 +55,9 @@ class Platform:
         return api
 
     def consume(self, cloud_event: CloudEvent, topic: str, consumer: str,
-                effect: Callable[[Tx, Event[Any]], None]) -> str:
+                effect: Callable[[Tx, Event[Any]], None], payload: type[EventPayload] | None = None) -> str:
         return consume(cloud_event, topic=topic, consumer=consumer, uow=self.uow, effect=effect,
-                       max_age=timedelta(seconds=self.settings.event_max_age_seconds))
+                       max_age=timedelta(seconds=self.settings.event_max_age_seconds), payload=payload)
 
     def sweep_outbox(self, cloud_event: CloudEvent) -> dict[str, int]:
         """Handle a `jadwal.outbox.sapu` tick: publish what a crash left in the outbox."""

@@ -1,0 +1,341 @@
+"""Local stand-in of BKN's e-Kinerja "Sinkro PMM" API, over real HTTP.
+
+Speaks the protocol of `services/sinkro/sinkro/adapters/ekinerja.py` (see its
+docstring) and answers the documented failures of seed 003 on demand, per
+pegawai (NIP):
+
+    POST /api/v1/skp/sinkron        {nip, periode, versi, unor_id, rhk, perilaku, timpa_skp_lain}
+    POST /api/v1/predikat/sinkron   {nip, periode, versi, predikat}
+    POST /api/v1/plt/sinkron        {nip, periode, versi, penugasan}
+      201 {"status": "diterima", "id_sinkron", "duplikat": false}  first acceptance
+      200 same with "duplikat": true                                same nip+periode+versi again
+      4xx/5xx {"kode_galat", "pesan", ...}
+
+Behaviour that needs no configuration: an API key off the whitelist answers #6
+(403); a period not `YYYY-1|YYYY-2` from 2024 on answers #8 (422); an SKP
+without `unor_id` answers #11; an SKP for a period already held under another
+unor answers #12 (409) unless `timpa_skp_lain` (then the old one is replaced);
+a predikat for a period without an SKP answers #13.
+
+Admin endpoints (local only, no key):
+
+    PUT    /_admin/perilaku/<nip>  {"galat": "<kode_galat>", "status": 4xx/5xx,
+                                    "gagal_kali": N,        # answer 500 N times, then behave (flapping)
+                                    "tunda_ms": ms, "tunda_kali": N|null,  # slow answers (first N, or all)
+                                    "nilai_pmm": ..., "nilai_bkn": ..., "kondisi": ...}
+    GET    /_admin/perilaku        DELETE /_admin/perilaku/<nip>
+    GET    /_admin/diterima        every accepted send, counted per jenis+nip+periode+versi
+    PUT    /_admin/latensi         {"latensi_ms": 50}   default latency of every API answer
+    POST   /_admin/reset           forget sends and behaviours
+
+A slow answer is slowed after the send is recorded, like a server that did
+the work but answered late: a client that times out and resends must be
+answered "duplikat", and `/_admin/diterima` shows `jumlah_diterima` 1 with
+`jumlah_permintaan` 2.
+
+    python -m local.standins.ekinerja --port 8090 --latency-ms 50 \
+        [--api-key KEY ...] [--config perilaku.json]
+
+The JSON config has the shape {"api_keys": [...], "latensi_ms": 50,
+"perilaku": {"<nip>": {...as PUT above...}}}. The access log masks NIPs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flask import Flask, jsonify, request
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+KUNCI_BAWAAN = "kunci-lokal-pmm"
+PERIODE_PERTAMA = 2024  # Sinkro PMM feeds e-Kinerja since January 2024 (MISSION S1)
+_POLA_PERIODE = re.compile(r"^(\d{4})-([12])$")
+_POLA_NIP = re.compile(r"\d{18}")
+
+# kode_galat -> (HTTP status, message as e-Kinerja words it, seed 003 slides 55-60)
+GALAT_EKINERJA: dict[str, tuple[int, str]] = {
+    "api_key_tidak_terdaftar": (403, "xApiKey does not exists in whitelist"),
+    "periode_tidak_sesuai": (422, "Unexpected period value"),
+    "galat_server_ekinerja": (500, "Request failed with status code 500"),
+    "pegawai_belum_terdaftar_ekinerja": (
+        422,
+        "JavaScript Error: Type Error : cannot read properties of undefined(reading 'unor_id')",
+    ),
+    "unor_skp_berbeda": (409, "SKP yang ada memiliki Unor yang berbeda dengan Pegawai saat ini"),
+    "skp_hanya_lewat_sinkro": (
+        422,
+        "Pengguna PMM tidak dapat menambah SKP setelah tahun 2023, silahkan buat SKP di PMM/sinkrodata PMM",
+    ),
+}
+
+JENIS = ("skp", "predikat", "plt")
+
+
+@dataclass
+class PerilakuPegawai:
+    """How the stand-in answers one NIP."""
+
+    galat: str | None = None
+    status: int | None = None
+    gagal_kali: int = 0
+    tunda_ms: int = 0
+    tunda_kali: int | None = None
+    nilai_pmm: Any = None
+    nilai_bkn: Any = None
+    kondisi: str | None = None
+
+    @classmethod
+    def dari_json(cls, data: Any) -> "PerilakuPegawai":
+        if not isinstance(data, dict):
+            raise ValueError("perilaku harus objek JSON")
+        tidak_dikenal = set(data) - set(cls.__dataclass_fields__)
+        if tidak_dikenal:
+            raise ValueError(f"kolom tidak dikenal: {sorted(tidak_dikenal)}")
+        perilaku = cls(**data)
+        for nama in ("gagal_kali", "tunda_ms"):
+            nilai = getattr(perilaku, nama)
+            if not isinstance(nilai, int) or nilai < 0:
+                raise ValueError(f"{nama} harus bilangan bulat >= 0")
+        if perilaku.tunda_kali is not None and (not isinstance(perilaku.tunda_kali, int) or perilaku.tunda_kali < 0):
+            raise ValueError("tunda_kali harus bilangan bulat >= 0 atau null")
+        if perilaku.status is not None and not (isinstance(perilaku.status, int) and 400 <= perilaku.status <= 599):
+            raise ValueError("status harus 400-599")
+        if perilaku.galat is not None and not (isinstance(perilaku.galat, str) and perilaku.galat):
+            raise ValueError("galat harus kode_galat")
+        return perilaku
+
+
+@dataclass
+class CatatanDiterima:
+    jenis: str
+    nip: str
+    periode: str
+    versi: int
+    id_sinkron: str
+    jumlah_diterima: int = 0
+    jumlah_permintaan: int = 0
+    badan: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class KeadaanEkinerja:
+    """All state of the stand-in; one lock, since the server is threaded."""
+
+    api_keys: set[str] = field(default_factory=lambda: {KUNCI_BAWAAN})
+    latensi_ms: int = 0
+    perilaku: dict[str, PerilakuPegawai] = field(default_factory=dict)
+    diterima: dict[tuple[str, str, str, int], CatatanDiterima] = field(default_factory=dict)
+    skp: dict[tuple[str, str], str] = field(default_factory=dict)  # (nip, periode) -> unor_id held
+    kunci: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def dari_konfigurasi(cls, data: dict[str, Any]) -> "KeadaanEkinerja":
+        keadaan = cls()
+        if "api_keys" in data:
+            keadaan.api_keys = set(data["api_keys"])
+        keadaan.latensi_ms = int(data.get("latensi_ms", 0))
+        for nip, perilaku in data.get("perilaku", {}).items():
+            keadaan.perilaku[nip] = PerilakuPegawai.dari_json(perilaku)
+        return keadaan
+
+
+def _galat(kode: str, *, status: int | None = None, pesan: str | None = None, **tambahan: Any):
+    status_bawaan, pesan_bawaan = GALAT_EKINERJA.get(kode, (422, kode))
+    badan = {"kode_galat": kode, "pesan": pesan or pesan_bawaan}
+    badan.update({k: v for k, v in tambahan.items() if v is not None})
+    return jsonify(badan), status or status_bawaan
+
+
+def buat_app(keadaan: KeadaanEkinerja | None = None) -> Flask:
+    """The stand-in as a WSGI app; `app.config["KEADAAN"]` holds its state."""
+    keadaan = keadaan or KeadaanEkinerja()
+    app = Flask("ekinerja_standin")
+    app.config["KEADAAN"] = keadaan
+
+    @app.post("/api/v1/<jenis>/sinkron")
+    def sinkron(jenis: str):
+        if jenis not in JENIS:
+            return _galat("jalur_tidak_dikenal", status=404, pesan="Not Found")
+        if keadaan.latensi_ms:
+            time.sleep(keadaan.latensi_ms / 1000)
+        if request.headers.get("x-api-key") not in keadaan.api_keys:
+            return _galat("api_key_tidak_terdaftar")
+        badan = request.get_json(silent=True)
+        if not isinstance(badan, dict) or not isinstance(badan.get("nip"), str) or not isinstance(badan.get("versi"), int):
+            return _galat("permintaan_tidak_valid", status=400, pesan="nip, periode dan versi wajib diisi")
+        nip = badan["nip"]
+
+        with keadaan.kunci:
+            perilaku = keadaan.perilaku.get(nip)
+            tunda = _ambil_tunda(perilaku)
+            if perilaku and perilaku.gagal_kali > 0:
+                perilaku.gagal_kali -= 1
+                return _galat("galat_server_ekinerja")
+            if perilaku and perilaku.galat:
+                return _galat(
+                    perilaku.galat,
+                    status=perilaku.status,
+                    nilai_pmm=perilaku.nilai_pmm,
+                    nilai_bkn=perilaku.nilai_bkn,
+                    kondisi=perilaku.kondisi,
+                )
+            penolakan = _periksa(keadaan, jenis, badan)
+            if penolakan is not None:
+                return penolakan
+            catatan, baru = _catat(keadaan, jenis, badan)
+
+        if tunda:
+            time.sleep(tunda / 1000)  # after recording: the work is done, only the answer is late
+        jawaban = {"status": "diterima", "id_sinkron": catatan.id_sinkron, "duplikat": not baru}
+        return jsonify(jawaban), 201 if baru else 200
+
+    @app.put("/_admin/perilaku/<nip>")
+    def atur_perilaku(nip: str):
+        try:
+            perilaku = PerilakuPegawai.dari_json(request.get_json(silent=True))
+        except (TypeError, ValueError) as sebab:
+            return jsonify({"kode_galat": "perilaku_tidak_valid", "pesan": str(sebab)}), 400
+        with keadaan.kunci:
+            keadaan.perilaku[nip] = perilaku
+        return jsonify(asdict(perilaku))
+
+    @app.delete("/_admin/perilaku/<nip>")
+    def hapus_perilaku(nip: str):
+        with keadaan.kunci:
+            keadaan.perilaku.pop(nip, None)
+        return "", 204
+
+    @app.get("/_admin/perilaku")
+    def daftar_perilaku():
+        with keadaan.kunci:
+            return jsonify({nip: asdict(p) for nip, p in keadaan.perilaku.items()})
+
+    @app.get("/_admin/diterima")
+    def daftar_diterima():
+        with keadaan.kunci:
+            daftar = [asdict(c) for c in keadaan.diterima.values()]
+        return jsonify({"diterima": daftar})
+
+    @app.put("/_admin/latensi")
+    def atur_latensi():
+        data = request.get_json(silent=True) or {}
+        latensi = data.get("latensi_ms")
+        if not isinstance(latensi, int) or latensi < 0:
+            return jsonify({"kode_galat": "latensi_tidak_valid", "pesan": "latensi_ms >= 0"}), 400
+        keadaan.latensi_ms = latensi
+        return jsonify({"latensi_ms": latensi})
+
+    @app.post("/_admin/reset")
+    def reset():
+        with keadaan.kunci:
+            keadaan.perilaku.clear()
+            keadaan.diterima.clear()
+            keadaan.skp.clear()
+        return "", 204
+
+    return app
+
+
+def _ambil_tunda(perilaku: PerilakuPegawai | None) -> int:
+    if perilaku is None or not perilaku.tunda_ms:
+        return 0
+    if perilaku.tunda_kali is None:
+        return perilaku.tunda_ms
+    if perilaku.tunda_kali > 0:
+        perilaku.tunda_kali -= 1
+        return perilaku.tunda_ms
+    return 0
+
+
+def _periksa(keadaan: KeadaanEkinerja, jenis: str, badan: dict[str, Any]):
+    """e-Kinerja's own refusals; returns an error answer or None."""
+    cocok = _POLA_PERIODE.match(str(badan.get("periode", "")))
+    if not cocok or int(cocok.group(1)) < PERIODE_PERTAMA:
+        return _galat("periode_tidak_sesuai")
+    kunci_skp = (badan["nip"], badan["periode"])
+    if jenis == "skp":
+        unor_id = badan.get("unor_id")
+        if not unor_id:
+            return _galat("pegawai_belum_terdaftar_ekinerja")
+        unor_lama = keadaan.skp.get(kunci_skp)
+        if unor_lama is not None and unor_lama != unor_id and not badan.get("timpa_skp_lain"):
+            return _galat("unor_skp_berbeda", nilai_pmm=unor_id, nilai_bkn=unor_lama)
+    elif jenis == "predikat" and kunci_skp not in keadaan.skp:
+        return _galat("skp_hanya_lewat_sinkro")
+    return None
+
+
+def _catat(keadaan: KeadaanEkinerja, jenis: str, badan: dict[str, Any]) -> tuple[CatatanDiterima, bool]:
+    kunci = (jenis, badan["nip"], badan["periode"], badan["versi"])
+    catatan = keadaan.diterima.get(kunci)
+    baru = catatan is None
+    if catatan is None:
+        catatan = keadaan.diterima[kunci] = CatatanDiterima(
+            jenis=jenis,
+            nip=badan["nip"],
+            periode=badan["periode"],
+            versi=badan["versi"],
+            id_sinkron=uuid.uuid4().hex,
+            jumlah_diterima=1,
+            badan=badan,
+        )
+        if jenis == "skp":
+            keadaan.skp[(badan["nip"], badan["periode"])] = badan["unor_id"]
+    catatan.jumlah_permintaan += 1
+    return catatan, baru
+
+
+class PenanganTanpaNip(WSGIRequestHandler):
+    """werkzeug's access log with NIPs (18 digits) masked: personal data stays out of logs."""
+
+    def log(self, type: str, message: str, *args: Any) -> None:
+        teks = message % args if args else message
+        super().log(type, "%s", _POLA_NIP.sub("<nip>", teks))
+
+
+def buat_server(host: str, port: int, keadaan: KeadaanEkinerja | None = None):
+    """A threaded werkzeug server for the stand-in; `port=0` picks a free port (`server.port`)."""
+    return make_server(host, port, buat_app(keadaan), threaded=True, request_handler=PenanganTanpaNip)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Stand-in lokal e-Kinerja BKN (Sinkro PMM)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8090)
+    parser.add_argument("--latency-ms", type=int, default=None, help="latensi bawaan tiap jawaban API")
+    parser.add_argument("--api-key", action="append", default=None, help="kunci API di whitelist (boleh berulang)")
+    parser.add_argument("--config", help="berkas JSON: api_keys, latensi_ms, perilaku per NIP")
+    args = parser.parse_args(argv)
+
+    konfigurasi: dict[str, Any] = {}
+    if args.config:
+        with open(args.config, encoding="utf-8") as berkas:
+            konfigurasi = json.load(berkas)
+    keadaan = KeadaanEkinerja.dari_konfigurasi(konfigurasi)
+    kunci_env = os.environ.get("EKINERJA_API_KEY")
+    if args.api_key:
+        keadaan.api_keys = set(args.api_key)
+    elif kunci_env and "api_keys" not in konfigurasi:
+        keadaan.api_keys = {kunci_env}
+    if args.latency_ms is not None:
+        keadaan.latensi_ms = args.latency_ms
+
+    server = buat_server(args.host, args.port, keadaan)
+    print(f"e-Kinerja stand-in di http://{args.host}:{server.port} ({len(keadaan.api_keys)} kunci API)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
