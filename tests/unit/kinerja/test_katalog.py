@@ -105,3 +105,17 @@ def test_p2_katalog_rusak_ditolak_saat_dimuat():
     isi["sub_indikator"] = isi["sub_indikator"][1:]
     with pytest.raises(ValueError):
         katalog.KatalogSubIndikator.model_validate(isi)
+
+
+def test_p2_setiap_berkas_data_berversi_dan_bersumber():
+    """A regulation change is an edit of data: every data file names its version and source."""
+    from importlib import resources
+
+    from kinerja import data
+
+    berkas = [p.name[:-5] for p in resources.files(data).iterdir() if p.name.endswith(".json")]
+    assert {"sub_indikator", "pengembangan_kompetensi", "tugas_tambahan", "perilaku_kerja", "materi_pmm",
+            "jadwal", "rhk", "aturan_referensi"} <= set(berkas)
+    for nama in berkas:
+        isi = data.muat(nama)
+        assert isi["versi"] and isi["sumber"], nama

@@ -12,7 +12,7 @@ Identifier rules (NIP / NI PPPK layout, ASN statuses, retirement age) are data:
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
