@@ -17,6 +17,7 @@ from pydantic import Field, StringConstraints
 from shared.errors import Conflict, DomainError
 from shared.models import FrozenModel, StrictModel
 from umpan_balik.domain.kuesioner import Kuesioner
+from umpan_balik.domain.moderasi import tolak_jika_tidak_pantas
 
 TEKS_MASUK_MAKS = 20_000
 """Hard edge bound on any submitted text. Above the template's own (smaller)
@@ -193,13 +194,14 @@ def validasi_umpan_balik(
     masuk: UmpanBalikMasuk,
     kuesioner: Kuesioner,
     *,
-    periksa_isi: PemeriksaTeks | None = None,
+    periksa_isi: PemeriksaTeks = tolak_jika_tidak_pantas,
 ) -> UmpanBalikTervalidasi:
     """The feedback ready to store, or the first problem raised.
 
     The raised error carries every problem in `extra["semua_galat"]` so a form
-    can mark all fields at once. `periksa_isi` checks each non-empty text
-    (content moderation, U3) after the structural checks pass.
+    can mark all fields at once. `periksa_isi` checks each non-empty text after
+    the structural checks pass; by default the SARA / hate-speech moderation
+    (U3), so nothing refused ever reaches storage.
     """
     galat = periksa_umpan_balik(masuk, kuesioner)
     if galat:
@@ -215,16 +217,15 @@ def validasi_umpan_balik(
         if rapikan_teks(masuk.tanggapan.get(prompt.id, ""))
     }
     saran = rapikan_teks(masuk.saran)
-    if periksa_isi is not None:
-        for prompt in kuesioner.tanggapan:
-            if prompt.id in tanggapan:
-                periksa_isi(
-                    tanggapan[prompt.id],
-                    f"tanggapan.{prompt.id}",
-                    f"Tanggapan untuk pertanyaan {_kutip(prompt.teks)}",
-                )
-        if saran:
-            periksa_isi(saran, "saran", "Saran Anda")
+    for prompt in kuesioner.tanggapan:
+        if prompt.id in tanggapan:
+            periksa_isi(
+                tanggapan[prompt.id],
+                f"tanggapan.{prompt.id}",
+                f"Tanggapan untuk pertanyaan {_kutip(prompt.teks)}",
+            )
+    if saran:
+        periksa_isi(saran, "saran", "Saran Anda")
     return UmpanBalikTervalidasi(
         kuesioner_id=kuesioner.id,
         kategori=kuesioner.kategori,
