@@ -27,7 +27,13 @@ from typing import Callable, Iterator
 
 import requests
 
+from shared.identity import hash_api_key
+
 ROOT = Path(__file__).resolve().parent.parent
+# Local-only secrets: fixed so a restart keeps stored tokens readable. Never used outside `demo-` projects.
+LOCAL_TOKEN_KEY = "bG9rYWwtMzItYnl0ZS1rZXktdW50dWstdG9rZW4hISE="  # base64 of 32 bytes
+LOCAL_EKINERJA_KEY = "kunci-pmm-untuk-ekinerja-lokal"
+LOCAL_PARTNER_KEY = "kunci-ekinerja-untuk-pmm-lokal"
 SERVICES = {"karya": "karya", "umpan_balik": "umpan-balik", "kinerja": "kinerja", "sinkro": "sinkro"}
 JAVA_HEAP = os.environ.get("PMM_EMULATOR_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC")
 
@@ -114,6 +120,18 @@ class LocalCloud:
             "PMM_S3_BUCKET": "pmm-berkas",
             "AWS_ACCESS_KEY_ID": "lokal", "AWS_SECRET_ACCESS_KEY": "lokal", "AWS_DEFAULT_REGION": "us-east-1",
             "PMM_LOCAL_DIR": str(self.local_dir),
+            # Outside systems' stand-ins (local/standins/), and local-only secrets.
+            "PMM_GOOGLE_OAUTH_AUTH_URL": f"http://127.0.0.1:{p.google}/o/oauth2/v2/auth",
+            "PMM_GOOGLE_TOKEN_URL": f"http://127.0.0.1:{p.google}/token",
+            "PMM_YOUTUBE_API_URL": f"http://127.0.0.1:{p.google}",
+            "PMM_GOOGLE_CLIENT_ID": "pmm-lokal-client",
+            "PMM_GOOGLE_CLIENT_SECRET": "rahasia-lokal",
+            "PMM_KUNCI_ENKRIPSI_TOKEN": LOCAL_TOKEN_KEY,
+            "PMM_RAHASIA_STATE": "rahasia-state-lokal-bukan-untuk-produksi",
+            "PMM_EKINERJA_URL": f"http://127.0.0.1:{p.ekinerja}",
+            "PMM_EKINERJA_API_KEY": LOCAL_EKINERJA_KEY,
+            "PMM_PEPPER_KUNCI_API": "pepper-lokal",
+            "PMM_KUNCI_MITRA": f"ekinerja={hash_api_key(LOCAL_PARTNER_KEY, 'pepper-lokal')}",
         }
 
     def function_env(self, service: str) -> dict[str, str]:
@@ -145,8 +163,10 @@ class LocalCloud:
         ]
         for name in ("google", "ekinerja"):
             if (ROOT / "local" / "standins" / f"{name}.py").exists():
-                procs.append(Proc(name, [self.python, "-m", f"local.standins.{name}", "--port",
-                                         str(getattr(p, name))], f"tcp://127.0.0.1:{getattr(p, name)}"))
+                argv = [self.python, "-m", f"local.standins.{name}", "--port", str(getattr(p, name))]
+                if name == "ekinerja":
+                    argv += ["--api-key", LOCAL_EKINERJA_KEY]
+                procs.append(Proc(name, argv, f"tcp://127.0.0.1:{getattr(p, name)}"))
         return procs
 
     def function_procs(self) -> list[Proc]:

@@ -17,4 +17,17 @@ from shared.contracts.registry import (  # noqa: F401
     subscriptions_of,
     topic_spec,
 )
-from shared.contracts import platform  # noqa: F401,E402  (registers its topics)
+from shared.contracts.registry import validate as _validate
+
+# Each module registers the topics its area produces and the subscriptions its
+# service's functions consume. One module per area, so work on one service
+# never edits another's contract.
+from shared.contracts import platform  # noqa: F401,E402
+from shared.contracts import referensi_dapodik  # noqa: F401,E402  Dapodik / Verval PTK, Rapor Pendidikan
+from shared.contracts import referensi_bkn  # noqa: F401,E402  SIASN, e-Kinerja reference data
+from shared.contracts import karya  # noqa: F401,E402
+from shared.contracts import umpan_balik  # noqa: F401,E402
+from shared.contracts import kinerja  # noqa: F401,E402
+from shared.contracts import sinkro  # noqa: F401,E402
+
+_validate()

@@ -37,8 +37,8 @@ def register_topic(name: str, payload: type[EventPayload], producer: str, descri
 
 
 def register_subscription(topic: str, service: str, function: str, description: str = "") -> None:
-    if topic not in TOPICS:
-        raise ValueError(f"subscription to unknown topic {topic}")
+    """Topics may be registered after their subscriptions (modules import in any order);
+    `validate` checks the whole registry once everything is imported."""
     if service not in SERVICES:
         raise ValueError(f"unknown service {service}")
     SUBSCRIPTIONS.append(SubscriptionSpec(topic, service, function, description))
@@ -59,3 +59,16 @@ def subscription_id(spec: SubscriptionSpec) -> str:
 
 def dead_letter_topic(spec: SubscriptionSpec) -> str:
     return f"{spec.function}.dlq"
+
+
+def validate() -> None:
+    unknown = [s for s in SUBSCRIPTIONS if s.topic not in TOPICS]
+    if unknown:
+        raise ValueError("subscriptions to unknown topics: " + ", ".join(f"{s.function}->{s.topic}" for s in unknown))
+    functions = [s.function for s in SUBSCRIPTIONS]
+    duplicates = {f for f in functions if functions.count(f) > 1}
+    if duplicates:
+        raise ValueError(f"CloudEvent function names used twice: {sorted(duplicates)}")
+    for spec in SUBSCRIPTIONS:
+        if not spec.function.startswith(spec.service + "_"):
+            raise ValueError(f"{spec.function} must start with its service name {spec.service}_")
