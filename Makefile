@@ -1,0 +1,46 @@
+# The two commands: `make up` runs the platform locally, `make test` runs every test.
+# Both create the virtualenv first when it is missing or outdated.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: up down status test test-unit test-integration test-e2e bench venv clean token
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+up: $(STAMP)  ## start emulators, moto, stand-ins, every function and the gateway on :8080
+	$(PY) -m local.cloud up
+
+down:  ## stop exactly what `make up` started
+	@if [ -x $(PY) ]; then $(PY) -m local.cloud down; fi
+
+status: $(STAMP)
+	$(PY) -m local.cloud status
+
+token: $(STAMP)  ## make token SUB=guru-001 EMAIL=guru1@belajar.id
+	@$(PY) -m local.identity mint --sub "$(SUB)" $(if $(EMAIL),--email "$(EMAIL)")
+
+test: $(STAMP)  ## unit, integration (emulators) and end-to-end (whole stack) tests
+	$(PY) -m pytest -q
+
+test-unit: $(STAMP)
+	$(PY) -m pytest -q tests/unit
+
+test-integration: $(STAMP)
+	$(PY) -m pytest -q tests/integration
+
+test-e2e: $(STAMP)
+	$(PY) -m pytest -q tests/e2e
+
+bench: $(STAMP)  ## prints figures; not a test
+	$(PY) benchmarks/platform_bench.py
+
+clean: down
+	rm -rf $(VENV) .local .pytest_cache
