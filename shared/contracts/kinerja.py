@@ -1,5 +1,78 @@
-"""Topics produced by / subscriptions consumed in: kinerja (filled as the service lands)."""
+"""Events the kinerja service publishes (and subscriptions of its functions).
+
+`kinerja.rencana.disepakati` and `kinerja.predikat.ditetapkan` carry everything
+Sinkro PMM needs to build the e-Kinerja request without reading kinerja's
+collections (S1, P3, P12). `versi` is the source record's version: a changed
+plan or predicate is a higher version, so the sync sends only what changed.
+"""
 from __future__ import annotations
 
+from datetime import datetime
+
+from pydantic import Field
+
 from shared.contracts.registry import register_subscription, register_topic  # noqa: F401
-from shared.events import EventPayload  # noqa: F401
+from shared.events import EventPayload
+
+
+class AtasanData(EventPayload):
+    jenis: str = Field(description="kepala_sekolah, plt_kepala_sekolah, kepala_dinas, pengawas")
+    ptk_id: str
+    nip: str | None = None
+    npsn: str | None = None
+    dinas_id: str | None = None
+
+
+class RhkData(EventPayload):
+    urutan: int
+    jenis: str = Field(description="praktik_kinerja, pengembangan_kompetensi, tugas_tambahan")
+    teks: str
+    indikator: str
+    poin: int | None = None
+
+
+class PerilakuData(EventPayload):
+    id: str
+    nama: str
+
+
+class RencanaDisepakati(EventPayload):
+    """The teacher agreed the approved plan: it is now their SKP (P3, S1)."""
+
+    rencana_id: str
+    ptk_id: str
+    nip: str | None = None
+    periode: str = Field(pattern=r"^\d{4}-[12]$")
+    npsn: str
+    nama_sekolah: str
+    jabatan: str = Field(description="guru, guru_bk, kepala_sekolah")
+    atasan: AtasanData
+    rhk: list[RhkData]
+    perilaku: list[PerilakuData]
+    disepakati_pada: datetime
+    versi: int = Field(ge=1)
+
+
+class PredikatDitetapkan(EventPayload):
+    """The final Predikat Kinerja of one person for one period (P12)."""
+
+    predikat_id: str
+    ptk_id: str
+    nip: str | None = None
+    periode: str = Field(pattern=r"^\d{4}-[12]$")
+    npsn: str
+    jabatan: str
+    rating_hasil_kerja: str = Field(description="di_atas_ekspektasi, sesuai_ekspektasi, di_bawah_ekspektasi")
+    rating_perilaku_kerja: str
+    predikat: str = Field(description="sangat_baik, baik, butuh_perbaikan, kurang, sangat_kurang")
+    predikat_organisasi: str | None = None
+    ditetapkan_pada: datetime
+    versi: int = Field(ge=1)
+
+
+RENCANA_DISEPAKATI = register_topic(
+    "kinerja.rencana.disepakati", RencanaDisepakati, "kinerja",
+    "A teacher or principal agreed their approved performance plan; it is their SKP for the period.")
+PREDIKAT_DITETAPKAN = register_topic(
+    "kinerja.predikat.ditetapkan", PredikatDitetapkan, "kinerja",
+    "A person's final performance predicate for a period was set.")
