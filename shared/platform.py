@@ -52,6 +52,7 @@ class Platform:
         api.authenticate_user = lambda request: self.verifier.principal(request)
         api.project_id = self.settings.project_id
         api.max_body_bytes = self.settings.max_body_bytes
+        api.allow_time_override = self.settings.environment in ("local", "test")
         return api
 
     def consume(self, cloud_event: CloudEvent, topic: str, consumer: str,
