@@ -28,10 +28,13 @@ class PtkDiperbarui(EventPayload):
     ptk_id: str = Field(max_length=128)
     nama: str = Field(max_length=200)
     nip: str | None = Field(None, max_length=32)
+    pns_id: str | None = Field(None, max_length=64, description="PNS ID as Verval PTK holds it (Sinkro #10)")
     nik: str | None = Field(None, max_length=32)
     nuptk: str | None = Field(None, max_length=32)
     tanggal_lahir: date | None = None
     email_belajar_id: str | None = Field(None, max_length=254)
+    email_belajar_id_lain: list[str] = Field(
+        [], description="other belajar.id accounts of the same person (a second school's account, P15)")
     npsn_induk: str = Field(max_length=16)
     npsn_lain: list[str] = []
     status_kepegawaian: str = Field(max_length=40, description="pns, pppk, cpns, pns_diperbantukan, honorer, gty, gtt")
@@ -77,6 +80,19 @@ class RaporDiterbitkan(EventPayload):
     versi: int = Field(ge=0)
 
 
+class DinasDiperbarui(EventPayload):
+    """A district / province education office and its head (Kepala Dinas), the principals'
+    Pejabat Penilai Kinerja (P14)."""
+
+    dinas_id: str = Field(max_length=128)
+    nama: str = Field(max_length=200)
+    kepala_dinas_id: str | None = Field(None, max_length=128)
+    kepala_dinas_nama: str | None = Field(None, max_length=200)
+    kepala_dinas_email_belajar_id: str | None = Field(None, max_length=254)
+    versi: int = Field(ge=0)
+    diperbarui_pada: datetime | None = None
+
+
 PTK_DIPERBARUI = register_topic(
     "referensi.ptk.diperbarui", PtkDiperbarui, "eksternal:dapodik",
     "Dapodik / Verval PTK: a person's identity, school, employment status, role and Plt. assignments changed.")
@@ -86,3 +102,6 @@ SEKOLAH_DIPERBARUI = register_topic(
 RAPOR_DITERBITKAN = register_topic(
     "referensi.rapor.diterbitkan", RaporDiterbitkan, "eksternal:rapor_pendidikan",
     "Rapor Pendidikan published a school's report with recommended sub-indicators.")
+DINAS_DIPERBARUI = register_topic(
+    "referensi.dinas.diperbarui", DinasDiperbarui, "eksternal:dapodik",
+    "Dapodik: a Dinas Pendidikan and its Kepala Dinas (the principals' Pejabat Penilai Kinerja) changed.")
