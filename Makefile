@@ -44,3 +44,10 @@ bench: $(STAMP)  ## prints figures; not a test
 
 clean: down
 	rm -rf $(VENV) .local .pytest_cache
+
+.PHONY: infra-sync bundles
+infra-sync: $(STAMP)  ## regenerate infra/generated/*.json from the code (commit the result)
+	$(PY) -m infra.sync
+
+bundles: $(STAMP)  ## build/bundles/<service>/ and .zip: what Terraform uploads per function source
+	$(PY) -m infra.bundle

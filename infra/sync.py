@@ -1,0 +1,437 @@
+"""Generate the data files the Terraform reads, from the code.
+
+    python -m infra.sync           # (re)write infra/generated/*.json   (make infra-sync)
+    python -m infra.sync --check   # exit 1 and name each stale file (the test suite does this too)
+
+The Terraform never lists a topic, subscription, function, env var or route by
+hand: it `jsondecode`s these files and creates one resource per entry
+(`for_each`). What they are built from:
+
+- `messaging.json`: `shared.contracts` (TOPICS, SUBSCRIPTIONS, dead_letter_topic,
+  subscription_id) and `infra/schedules.json` (cron of each scheduler topic);
+- `functions.json`: the functions-framework entry points in each
+  `services/<svc>/main.py`, the service's Settings class (its `bootstrap`) and
+  `infra/settings_catalog.json` (where production gets each variable);
+- `gateway-openapi.json`: the routes each service's `Api` serves, as the
+  OpenAPI 2.0 document API Gateway needs (a Terraform `templatefile`);
+- `firestore.json`: the outbox and ledger collections of every service (TTL,
+  the sweeper's index) and `infra/firestore_indexes.json`.
+
+Everything that cannot be derived (a required setting production has no
+source for, a scheduler topic without a schedule, a CloudEvent function no
+subscription pushes to) stops the generator with a message saying what to add.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import importlib
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INFRA = ROOT / "infra"
+GENERATED = INFRA / "generated"
+CATALOG = INFRA / "settings_catalog.json"
+SCHEDULES = INFRA / "schedules.json"
+INDEXES = INFRA / "firestore_indexes.json"
+TIME_ZONE = "Asia/Jakarta"
+JWKS_URI = "https://www.googleapis.com/oauth2/v3/certs"
+ISSUER = "https://accounts.google.com"
+
+
+class SyncError(RuntimeError):
+    """The code is in a shape the generator cannot read at all."""
+
+
+# What the code declares but production cannot have yet (a required setting with no source, a
+# scheduler topic without a schedule, a subscription to a function main.py lacks). The files are
+# still written without those entries; `make infra-sync` exits 1 and the test suite fails naming each.
+PROBLEMS: list[str] = []
+
+
+def _ensure_path() -> None:
+    for p in [ROOT] + sorted((ROOT / "services").iterdir()):
+        if str(p) not in sys.path and (p == ROOT or (p / "main.py").exists()):
+            sys.path.insert(0, str(p))
+
+
+# --- the code's side -------------------------------------------------------
+def services() -> list[str]:
+    """Every deployable source: a folder of services/ with a main.py."""
+    return sorted(p.name for p in (ROOT / "services").iterdir() if (p / "main.py").exists())
+
+
+def entry_points(service: str) -> dict[str, str]:
+    """{function name: "http" | "cloudevent"} read from services/<svc>/main.py's decorators."""
+    tree = ast.parse((ROOT / "services" / service / "main.py").read_text())
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        for deco in node.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
+            if name == "http":
+                found[node.name] = "http"
+            elif name == "cloud_event":
+                found[node.name] = "cloudevent"
+    return found
+
+
+def load_main(service: str):
+    """Import services/<svc>/main.py as functions-framework would (module `main`), under a unique name."""
+    _ensure_path()
+    name = f"_pmm_main_{service}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "services" / service / "main.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def api_of(service: str):
+    """The `shared.http.Api` the service's HTTP function dispatches to (after its main is imported)."""
+    from shared.http import Api
+
+    load_main(service)
+    apis = {id(v): v for m in list(sys.modules.values()) if m is not None
+            and (getattr(m, "__name__", "") == service or getattr(m, "__name__", "").startswith(service + "."))
+            for v in list(vars(m).values()) if isinstance(v, Api)}
+    if len(apis) != 1:
+        raise SyncError(f"services/{service}: expected one shared.http.Api in package {service}, found {len(apis)}")
+    return next(iter(apis.values()))
+
+
+def settings_class(service: str):
+    """The most derived Settings subclass the service's bootstrap defines (or the platform's)."""
+    from shared.settings import Settings
+
+    _ensure_path()
+    try:
+        module = importlib.import_module(f"{service}.bootstrap")
+    except ModuleNotFoundError:
+        return Settings
+    own = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Settings)
+           and v.__module__ == module.__name__]
+    if not own:
+        return Settings
+    leaves = [c for c in own if not any(o is not c and issubclass(o, c) for o in own)]
+    if len(leaves) != 1:
+        raise SyncError(f"{service}.bootstrap defines several unrelated Settings classes: {leaves}")
+    return leaves[0]
+
+
+def settings_fields(cls) -> dict[str, dict[str, Any]]:
+    """{env name: {required, description}} of a Settings class."""
+    return {(f.alias or name): {"required": f.is_required(), "description": f.description or ""}
+            for name, f in cls.model_fields.items()}
+
+
+# --- helpers ----------------------------------------------------------------
+def deploy_name(function: str) -> str:
+    """Cloud Functions 2nd gen / Cloud Run names: lowercase letters, digits, hyphens."""
+    return function.replace("_", "-").lower()
+
+
+def account_id(function: str) -> str:
+    """A service account id (6-30 chars, [a-z][-a-z0-9]*[a-z0-9]) unique per function."""
+    base = "fn-" + deploy_name(function)
+    if len(base) <= 30:
+        return base
+    digest = hashlib.sha256(function.encode()).hexdigest()[:6]
+    return base[:23].rstrip("-") + "-" + digest
+
+
+def job_name(topic: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", topic)
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+# --- the generated documents ------------------------------------------------
+def build_messaging() -> dict[str, Any]:
+    from shared.contracts import SUBSCRIPTIONS, TOPICS, dead_letter_topic, subscription_id
+
+    schedules = _load_json(SCHEDULES)["jobs"]
+    topics = {name: {"producer": spec.producer, "description": spec.description,
+                     "payload": spec.payload.__name__}
+              for name, spec in sorted(TOPICS.items())}
+    subscriptions, dlqs, pending_subs = {}, {}, {}
+    for spec in sorted(SUBSCRIPTIONS, key=lambda s: subscription_id(s)):
+        sid, dlq = subscription_id(spec), dead_letter_topic(spec)
+        if entry_points(spec.service).get(spec.function) != "cloudevent":
+            # Contract registered ahead of its consumer: the topic is deployed, the push subscription
+            # waits (listed, and reported as pending by the tests) until main.py defines the function.
+            pending_subs[sid] = {"topic": spec.topic, "service": spec.service, "function": spec.function,
+                                 "why": f"services/{spec.service}/main.py does not define {spec.function} "
+                                        "as a @functions_framework.cloud_event function yet"}
+            continue
+        subscriptions[sid] = {"topic": spec.topic, "service": spec.service, "function": spec.function,
+                              "deploy_name": deploy_name(spec.function), "dead_letter_topic": dlq,
+                              "description": spec.description}
+        dlqs[dlq] = {"subscription": dlq + ".sub", "source_subscription": sid, "function": spec.function}
+    jobs, pending = {}, {}
+    for topic, spec in sorted(TOPICS.items()):
+        if spec.producer != "cloud_scheduler":
+            continue
+        if topic not in schedules:
+            PROBLEMS.append(f"topic {topic} is produced by cloud_scheduler but infra/schedules.json has no "
+                            f"schedule for it: add {{\"{topic}\": {{\"schedule\": \"<cron>\", ...}}}}")
+    for topic, job in sorted(schedules.items()):
+        entry = {"topic": topic, "schedule": job["schedule"], "time_zone": job.get("time_zone", TIME_ZONE),
+                 "description": job["description"], "attempt_deadline": job.get("attempt_deadline", "60s"),
+                 "data": json.dumps({"jadwal": topic}, separators=(",", ":"))}
+        registered = topic in TOPICS and TOPICS[topic].producer == "cloud_scheduler"
+        (jobs if registered else pending)[job_name(topic)] = entry
+    external = {name: spec.producer.split(":", 1)[1] for name, spec in sorted(TOPICS.items())
+                if spec.producer.startswith("eksternal:")}
+    return {"_generated_by": "python -m infra.sync (make infra-sync); do not edit",
+            "topics": topics, "subscriptions": subscriptions, "dead_letter_topics": dlqs,
+            "scheduler_jobs": jobs, "pending_scheduler_jobs": pending, "pending_subscriptions": pending_subs,
+            "external_producers": external}
+
+
+def _env_for(service: str, trigger: str, cls, catalog: dict[str, Any]) -> tuple[dict, dict, dict, list]:
+    env, secrets, defaults = {}, {}, {}
+    fields = settings_fields(cls)
+    missing = []
+    names = list(fields)
+    for extra in catalog.get("extras", []):
+        if service in extra["services"] and trigger in extra["triggers"]:
+            names += [n for n in extra["env"] if n not in names]
+    for name in names:
+        info = fields.get(name, {"required": True, "description": "extra (infra/settings_catalog.json extras)"})
+        source = catalog["env"].get(name)
+        if source is None:
+            if info["required"]:
+                missing.append(f"{name} ({info['description']})")
+            else:
+                defaults[name] = "code default (no entry in infra/settings_catalog.json)"
+            continue
+        if "omit" in source:
+            if info["required"]:
+                PROBLEMS.append(f"{name} is required by {cls.__name__} but infra/settings_catalog.json omits it")
+            defaults[name] = source["omit"]
+        elif "secret" in source:
+            secrets[name] = source["secret"]
+        elif "ref" in source:
+            env[name] = "ref:" + source["ref"]
+        elif source.get("service"):
+            env[name] = service
+        else:
+            env[name] = source["value"]
+    if missing:
+        PROBLEMS.append(f"{cls.__module__}.{cls.__name__} requires settings production has no source for; "
+                        "add each to infra/settings_catalog.json (value, ref, secret or omit): " + ", ".join(missing))
+    required = sorted(n for n, i in fields.items() if i["required"])
+    return env, secrets, defaults, required
+
+
+def build_functions() -> dict[str, Any]:
+    from shared.contracts import SUBSCRIPTIONS, TOPICS, subscription_id
+
+    catalog = _load_json(CATALOG)
+    functions: dict[str, Any] = {}
+    for service in services():
+        cls = settings_class(service)
+        points = entry_points(service)
+        produced = sorted(n for n, s in TOPICS.items() if s.producer == service)
+        for name, kind in sorted(points.items()):
+            if not name.startswith(service + "_"):
+                PROBLEMS.append(f"services/{service}/main.py: {name} must start with {service}_ (names are global)")
+            subs = sorted(subscription_id(s) for s in SUBSCRIPTIONS if s.function == name and s.service == service)
+            if kind == "cloudevent" and not subs:
+                PROBLEMS.append(f"{name} is a CloudEvent function in services/{service}/main.py but no "
+                                "subscription in shared/contracts pushes to it (register_subscription): "
+                                "deployed, but nothing triggers it")
+            trigger = "http" if kind == "http" else "pubsub"
+            env, secrets, defaults, required = _env_for(service, trigger, cls, catalog)
+            functions[name] = {
+                "service": service, "source": service, "entry_point": name, "deploy_name": deploy_name(name),
+                "service_account_id": account_id(name), "trigger": trigger,
+                "role": "api" if kind == "http" else ("sweeper" if name.endswith("_sapu_outbox") else "consumer"),
+                "subscriptions": subs, "publishes": produced,
+                "settings_class": f"{cls.__module__}.{cls.__name__}", "required_env": required,
+                "env": env, "secrets": secrets, "defaults": defaults,
+            }
+    ids = [f["service_account_id"] for f in functions.values()]
+    if len(set(ids)) != len(ids):
+        raise SyncError(f"service account ids collide: {ids}")
+    return {"_generated_by": "python -m infra.sync (make infra-sync); do not edit", "functions": functions,
+            "secrets": sorted({s for f in functions.values() for s in f["secrets"].values()}),
+            "refs": sorted({v for f in functions.values() for v in f["env"].values() if v.startswith("ref:")})}
+
+
+_TEMPLATE_ESCAPES = (("${", "$${"), ("%{", "%%{"))
+
+
+def _escape(value: Any) -> Any:
+    """Make literal text safe inside a Terraform templatefile."""
+    if isinstance(value, str):
+        for a, b in _TEMPLATE_ESCAPES:
+            value = value.replace(a, b)
+        return value
+    if isinstance(value, list):
+        return [_escape(v) for v in value]
+    if isinstance(value, dict):
+        return {_escape(k): _escape(v) for k, v in value.items()}
+    return value
+
+
+def _swagger_param(p: dict[str, Any]) -> dict[str, Any]:
+    schema = p.get("schema", {})
+    out = {"name": p["name"], "in": p["in"], "required": bool(p.get("required", p["in"] == "path")),
+           "type": schema.get("type") if schema.get("type") in ("string", "integer", "number", "boolean") else "string"}
+    if p["in"] == "query" and schema.get("type") == "array":
+        out.update(type="array", items={"type": "string"}, collectionFormat="multi")
+    return out
+
+
+def build_gateway() -> dict[str, Any]:
+    """OpenAPI 2.0 for API Gateway: every route of every service, each to its HTTP function.
+
+    Placeholders filled by Terraform's templatefile: ${backend_<service>} (the function's URL),
+    ${auth_audience} (belajar.id OAuth client ids, comma-separated)."""
+    paths: dict[str, Any] = {}
+    op_ids: set[str] = set()
+    for service in services():
+        if f"{service}_api" not in entry_points(service):
+            continue
+        doc = api_of(service).openapi()
+        for path, methods in sorted(doc["paths"].items()):
+            for method, op in sorted(methods.items()):
+                op_id = re.sub(r"[^A-Za-z0-9_]", "_", op.get("operationId") or f"{service}_{method}_{path}")
+                while op_id in op_ids:
+                    op_id += "_"
+                op_ids.add(op_id)
+                g = {"operationId": op_id, "summary": _escape(op.get("summary", "")), "tags": [service],
+                     "x-google-backend": {"address": "${backend_%s}" % service,
+                                          "path_translation": "APPEND_PATH_TO_ADDRESS", "deadline": 60.0},
+                     "responses": {code: {"description": _escape(r.get("description", ""))}
+                                   for code, r in op["responses"].items()}}
+                params = [_swagger_param(p) for p in op.get("parameters", [])]
+                if "requestBody" in op:
+                    params.append({"name": "body", "in": "body", "required": True, "schema": {"type": "object"}})
+                    g["consumes"] = ["application/json"]
+                if params:
+                    g["parameters"] = params
+                security = [next(iter(s)) for s in op.get("security", [])]
+                if "belajarId" in security:
+                    g["security"] = [{"belajar_id": []}]
+                # Partner routes (x-api-key) and public ones: the function itself verifies the key;
+                # API Gateway's apiKey scheme means *Google* API keys, so it is not declared here.
+                paths.setdefault(path, {})[method] = g
+    return {
+        "swagger": "2.0",
+        "info": {"title": "Platform Merdeka Mengajar API", "version": "1.0.0",
+                 "description": "Generated by python -m infra.sync from the services' routes; do not edit."},
+        "schemes": ["https"],
+        "produces": ["application/json", "application/problem+json"],
+        "securityDefinitions": {"belajar_id": {
+            "type": "oauth2", "flow": "implicit", "authorizationUrl": "",
+            "x-google-issuer": ISSUER, "x-google-jwks_uri": JWKS_URI, "x-google-audiences": "${auth_audience}"}},
+        "paths": paths,
+    }
+
+
+def build_firestore() -> dict[str, Any]:
+    from shared.contracts.platform import JadwalTick
+    from shared.events import make_event
+    from shared.firestore import collection_name, ledger_document, outbox_document
+
+    event = make_event("karya", "jadwal.outbox.sapu", JadwalTick(jadwal="probe"))
+    outbox_fields, ledger_fields = set(outbox_document(event)), set(ledger_document("probe", event))
+    if "dibuat" not in outbox_fields or "kedaluwarsa" not in ledger_fields:
+        raise SyncError("shared.firestore changed the outbox `dibuat` / ledger `kedaluwarsa` fields; update build_firestore")
+    from shared.contracts.registry import SERVICES
+
+    fields = []
+    for service in sorted(SERVICES):
+        outbox, ledger = collection_name(service, "outbox"), collection_name(service, "ledger")
+        fields += [
+            {"key": f"{outbox}.dibuat", "collection": outbox, "field": "dibuat", "ttl": False, "indexed": True,
+             "why": "the outbox sweeper queries dibuat < cutoff ORDER BY dibuat"},
+            {"key": f"{outbox}.data", "collection": outbox, "field": "data", "ttl": False, "indexed": False,
+             "why": "serialized event payload, never queried: no index writes"},
+            {"key": f"{ledger}.kedaluwarsa", "collection": ledger, "field": "kedaluwarsa", "ttl": True,
+             "indexed": False, "why": "TTL: ledger entries only have to outlive redeliveries; a TTL field is "
+                                      "not queried, and an index on it would be a monotonic hotspot"},
+        ]
+    composite = _load_json(INDEXES)["composite"]
+    for i, idx in enumerate(composite):
+        idx.setdefault("key", f"{idx['collection']}:" + ",".join(f"{f['field']}:{f.get('order', 'ARRAY')}"
+                                                                  for f in idx["fields"]))
+    return {"_generated_by": "python -m infra.sync (make infra-sync); do not edit",
+            "fields": {f["key"]: f for f in fields}, "composite_indexes": {c["key"]: c for c in composite}}
+
+
+FILES = {
+    "messaging.json": build_messaging,
+    "functions.json": build_functions,
+    "gateway-openapi.json": build_gateway,
+    "firestore.json": build_firestore,
+}
+
+
+def render() -> dict[str, str]:
+    """The text of every generated file; fills PROBLEMS (cleared first)."""
+    _ensure_path()
+    PROBLEMS.clear()
+    return {name: json.dumps(build(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+            for name, build in FILES.items()}
+
+
+def problems() -> list[str]:
+    render()
+    return list(PROBLEMS)
+
+
+def stale(generated_dir: Path = GENERATED) -> list[str]:
+    """Names of generated files whose content differs from what the code generates now."""
+    out = []
+    for name, text in render().items():
+        path = generated_dir / name
+        if not path.exists() or path.read_text() != text:
+            out.append(name)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.sync", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
+    args = parser.parse_args(argv)
+    try:
+        texts = render()
+    except SyncError as exc:
+        print(f"infra.sync: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        bad = [n for n, t in texts.items() if not (GENERATED / n).exists() or (GENERATED / n).read_text() != t]
+        for n in bad:
+            print(f"stale: infra/generated/{n} (run `make infra-sync` and commit it)", file=sys.stderr)
+        for p in PROBLEMS:
+            print(f"problem: {p}", file=sys.stderr)
+        return 1 if bad or PROBLEMS else 0
+    GENERATED.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        path = GENERATED / name
+        changed = not path.exists() or path.read_text() != text
+        path.write_text(text)
+        print(f"{'wrote' if changed else 'same '} infra/generated/{name}")
+    for p in PROBLEMS:
+        print(f"problem: {p}", file=sys.stderr)
+    return 1 if PROBLEMS else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
