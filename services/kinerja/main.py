@@ -17,3 +17,23 @@ def kinerja_api(request):
 @functions_framework.cloud_event
 def kinerja_sapu_outbox(cloud_event):
     entrypoints.sapu_outbox(cloud_event)
+
+
+@functions_framework.cloud_event
+def kinerja_on_ptk_diperbarui(cloud_event):
+    entrypoints.on_ptk_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def kinerja_on_sekolah_diperbarui(cloud_event):
+    entrypoints.on_sekolah_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def kinerja_on_rapor_diterbitkan(cloud_event):
+    entrypoints.on_rapor_diterbitkan(cloud_event)
+
+
+@functions_framework.cloud_event
+def kinerja_on_dinas_diperbarui(cloud_event):
+    entrypoints.on_dinas_diperbarui(cloud_event)

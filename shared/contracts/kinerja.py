@@ -76,3 +76,13 @@ RENCANA_DISEPAKATI = register_topic(
 PREDIKAT_DITETAPKAN = register_topic(
     "kinerja.predikat.ditetapkan", PredikatDitetapkan, "kinerja",
     "A person's final performance predicate for a period was set.")
+
+# Reference data the kinerja service keeps its own copy of (newest version wins, refused rows recorded).
+register_subscription("referensi.ptk.diperbarui", "kinerja", "kinerja_on_ptk_diperbarui",
+                      "PTK identity, school, status, role and Plt. assignments (P1-P3, P15)")
+register_subscription("referensi.sekolah.diperbarui", "kinerja", "kinerja_on_sekolah_diperbarui",
+                      "school, its principal, Plt. and supervisors (P3, P14)")
+register_subscription("referensi.rapor.diterbitkan", "kinerja", "kinerja_on_rapor_diterbitkan",
+                      "Rapor Pendidikan recommendations offered first in Praktik Kinerja (P2)")
+register_subscription("referensi.dinas.diperbarui", "kinerja", "kinerja_on_dinas_diperbarui",
+                      "Kepala Dinas, the principals' Pejabat Penilai Kinerja (P14)")

@@ -1,12 +1,56 @@
-"""HTTP routes and event handlers of the Pengelolaan Kinerja service (parse, call, map errors)."""
+"""HTTP routes and event handlers of the Pengelolaan Kinerja service (parse, call, map errors).
+
+The caller is identified by the verified token's e-mail through the identity
+index; roles come from the reference data (see ``service.akses``).
+"""
 from __future__ import annotations
 
+import functools
+from typing import Any, Callable
+
 from cloudevents.http import CloudEvent
+from pydantic import ValidationError
 
-from shared.http import Api
 from kinerja import bootstrap
+from kinerja.domain import katalog
+from kinerja.domain.observasi import IsianRefleksi, IsianTindakLanjut
+from kinerja.service import akses, berkas, pelaksanaan, referensi, rencana, sekolah, siklus
+from kinerja.skema import (
+    BerkasView,
+    BukaSiklusBody,
+    DaftarBerkas,
+    DaftarGuru,
+    DaftarRencana,
+    GuruView,
+    JadwalBody,
+    KembalikanBody,
+    KonfirmasiPeriodeView,
+    PelaksanaanView,
+    PenilaianBody,
+    PengembanganBody,
+    PerilakuBody,
+    PersiapanBody,
+    PilihanPraktikView,
+    PraktikBody,
+    RangkumanBody,
+    RefleksiBody,
+    RencanaView,
+    SayaView,
+    SetujuiBody,
+    SiklusView,
+    TiketUnggahView,
+    TindakLanjutBody,
+    TugasTambahanBody,
+    UnggahBody,
+    VersiBody,
+)
+from shared.http import Api, Ctx, validation_problem
 
-api = Api("kinerja", "kinerja", "Pengelolaan Kinerja API")
+api = Api("kinerja", "kinerja", "Pengelolaan Kinerja API",
+          "Perencanaan, Pelaksanaan (observasi praktik kinerja) dan bukti dukung guru dan kepala sekolah (P1-P9, P13-P15).")
+
+E_UMUM = {403: "Peran atau kepemilikan tidak sesuai", 404: "Tidak ditemukan",
+          409: "versi_tidak_cocok, dokumen_sudah_dikumpulkan, status tidak sesuai", 422: "Aturan domain menolak"}
 
 
 def handle_http(request):
@@ -14,6 +58,326 @@ def handle_http(request):
     if api.authenticate_user is None:
         platform.wire(api)
     return api.dispatch(request)
+
+
+def rute(method: str, path: str, **kw: Any) -> Callable:
+    """`api.route` whose handler also maps a model ValidationError raised inside a use case to 422."""
+    def register(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def wrapped(ctx: Ctx, **params: Any):
+            try:
+                return handler(ctx, **params)
+            except ValidationError as exc:
+                return validation_problem(exc, "body")
+        kw.setdefault("errors", E_UMUM)
+        api.route(method, path, **kw)(wrapped)
+        return handler
+    return register
+
+
+def _p():
+    return bootstrap.default()
+
+
+# ---------------------------------------------------------------- catalogues
+@rute("GET", "/katalog", summary="Katalog berversi: sub-indikator D1/D3 dengan rubrik, pengembangan kompetensi, "
+                                 "tugas tambahan, BerAKHLAK, materi PMM, pilihan tindak lanjut (P2, P5, P7, P13)")
+def lihat_katalog(ctx: Ctx):
+    return {"versi": katalog.versi_katalog(),
+            "sub_indikator": katalog.katalog_sub_indikator().model_dump(mode="json"),
+            "pengembangan_kompetensi": katalog.katalog_pengembangan().model_dump(mode="json"),
+            "tugas_tambahan": katalog.katalog_tugas_tambahan().model_dump(mode="json"),
+            "perilaku_kerja": katalog.katalog_perilaku_kerja().model_dump(mode="json"),
+            "materi_pmm": katalog.katalog_materi().model_dump(mode="json"),
+            "tindak_lanjut": katalog.katalog_tindak_lanjut().model_dump(mode="json")}
+
+
+@rute("GET", "/saya", response=SayaView, summary="Cek Data: profil Dapodik dan peran Anda (P2)")
+def saya(ctx: Ctx):
+    return SayaView(**akses.profil(_p().uow, ctx.user.email))
+
+
+# --------------------------------------------------------------------- cycle
+@rute("POST", "/siklus", body=BukaSiklusBody, response=SiklusView, status=201,
+      summary="Mulai siklus periode ini di sekolah induk (P1, P15); idempoten")
+def buka_siklus(ctx: Ctx):
+    hasil = siklus.buka_siklus(_p().uow, ctx.user.email, ctx.body.periode, ctx.now)
+    return SiklusView(siklus=hasil.siklus, rencana=RencanaView.of(hasil.rencana))
+
+
+@rute("GET", "/siklus/<periode>", response=SiklusView, summary="Siklus Anda pada periode ini")
+def siklus_saya(ctx: Ctx, periode: str):
+    s = siklus.siklus_saya(_p().uow, ctx.user.email, periode)
+    return SiklusView(siklus=s.siklus, rencana=RencanaView.of(s.rencana) if s.rencana else None,
+                      pelaksanaan=PelaksanaanView.of(s.pelaksanaan, "pemilik") if s.pelaksanaan else None)
+
+
+@rute("POST", "/sekolah/<npsn>/periode/<periode>/konfirmasi", response=KonfirmasiPeriodeView, status=201,
+      summary="Kepala Sekolah / Plt. membuka periode Juli-Desember untuk sekolahnya (P1)")
+def konfirmasi_periode(ctx: Ctx, npsn: str, periode: str):
+    return KonfirmasiPeriodeView(**siklus.konfirmasi_periode(_p().uow, ctx.user.email, npsn, periode, ctx.now))
+
+
+# ---------------------------------------------------------------------- plan
+@rute("GET", "/rencana/<rencana_id>", response=RencanaView, summary="Rencana (pemilik, atasannya, kepala sekolah)")
+def lihat_rencana(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.lihat(_p().uow, ctx.user.email, rencana_id).rencana)
+
+
+@rute("GET", "/rencana/<rencana_id>/pilihan-praktik", response=PilihanPraktikView,
+      summary="Sub-indikator yang dapat dipilih, rekomendasi Rapor Pendidikan lebih dulu (P2)")
+def pilihan_praktik(ctx: Ctx, rencana_id: str):
+    pilihan = rencana.pilihan_praktik(_p().uow, ctx.user.email, rencana_id)
+    return PilihanPraktikView(pilihan=[{"sub_indikator_id": x.sub_indikator.id, "nama": x.sub_indikator.nama,
+                                        "direkomendasikan": x.direkomendasikan, "prioritas": x.prioritas}
+                                       for x in pilihan])
+
+
+@rute("PUT", "/rencana/<rencana_id>/cek-data", body=VersiBody, response=RencanaView, summary="Langkah 1: Cek Data")
+def cek_data(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.cek_data(_p().uow, ctx.user.email, rencana_id, ctx.body.versi, ctx.now))
+
+
+@rute("PUT", "/rencana/<rencana_id>/praktik-kinerja", body=PraktikBody, response=RencanaView,
+      summary="Langkah 2: tepat satu sub-indikator (P2)")
+def praktik_kinerja(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.pilih_praktik(_p().uow, ctx.user.email, rencana_id, ctx.body.versi,
+                                                ctx.body.sub_indikator_id, ctx.now))
+
+
+@rute("PUT", "/rencana/<rencana_id>/pengembangan-kompetensi", body=PengembanganBody, response=RencanaView,
+      summary="Langkah 3: kegiatan 32-128 poin (P2)")
+def pengembangan_kompetensi(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.atur_pengembangan(_p().uow, ctx.user.email, rencana_id, ctx.body.versi,
+                                                    ctx.body.kegiatan, ctx.now))
+
+
+@rute("PUT", "/rencana/<rencana_id>/tugas-tambahan", body=TugasTambahanBody, response=RencanaView,
+      summary="Langkah 4: tugas tambahan (opsional, masing-masing dengan SK)")
+def tugas_tambahan(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.atur_tugas_tambahan(_p().uow, ctx.user.email, rencana_id, ctx.body.versi,
+                                                      ctx.body.tugas, ctx.now))
+
+
+@rute("PUT", "/rencana/<rencana_id>/perilaku-kerja", body=PerilakuBody, response=RencanaView,
+      summary="Langkah 5: prioritas BerAKHLAK (P13)")
+def perilaku_kerja(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.atur_perilaku(_p().uow, ctx.user.email, rencana_id, ctx.body.versi,
+                                                ctx.body.nilai_ids, ctx.now))
+
+
+@rute("PUT", "/rencana/<rencana_id>/rangkuman", body=RangkumanBody, response=RencanaView,
+      summary="Langkah 6: Rangkuman (dapat diubah)")
+def rangkuman(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.simpan_rangkuman(_p().uow, ctx.user.email, rencana_id, ctx.body.versi,
+                                                   ctx.body.rangkuman, ctx.now))
+
+
+@rute("POST", "/rencana/<rencana_id>/ajukan", body=VersiBody, response=RencanaView,
+      summary="Lanjut Ajukan ke atasan; otomatis disetujui di bawah Plt.; 'Data atasan Anda tidak ditemukan' (P3)")
+def ajukan(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.ajukan(_p().uow, ctx.user.email, rencana_id, ctx.body.versi, ctx.now))
+
+
+@rute("GET", "/persetujuan", response=DaftarRencana, summary="Rencana yang menunggu keputusan Anda sebagai atasan (P3)")
+def kotak_persetujuan(ctx: Ctx):
+    return DaftarRencana(rencana=[RencanaView.of(r) for r in rencana.kotak_masuk(_p().uow, ctx.user.email)])
+
+
+@rute("POST", "/rencana/<rencana_id>/setujui", body=SetujuiBody, response=RencanaView,
+      summary="Atasan menyetujui (dialog kinerja, P3)")
+def setujui(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.setujui(_p().uow, ctx.user.email, rencana_id, ctx.body.versi, ctx.body.catatan,
+                                          ctx.now))
+
+
+@rute("POST", "/rencana/<rencana_id>/kembalikan", body=KembalikanBody, response=RencanaView,
+      summary="Atasan mengembalikan dengan catatan (dialog kinerja, P3)")
+def kembalikan(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.kembalikan(_p().uow, ctx.user.email, rencana_id, ctx.body.versi,
+                                             ctx.body.catatan, ctx.now))
+
+
+@rute("POST", "/rencana/<rencana_id>/sepakati", body=VersiBody, response=RencanaView,
+      summary="Pemilik menyepakati: menjadi SKP, terbit kinerja.rencana.disepakati (P3, S1)")
+def sepakati(ctx: Ctx, rencana_id: str):
+    return RencanaView.of(rencana.sepakati(_p().uow, ctx.user.email, rencana_id, ctx.body.versi, ctx.now))
+
+
+# --------------------------------------------------------------- observation
+def _pv(p) -> PelaksanaanView:
+    return PelaksanaanView.of(p)
+
+
+@rute("GET", "/pelaksanaan/<pelaksanaan_id>", response=PelaksanaanView,
+      summary="Pelaksanaan: langkah, progres, rubrik observasi (guru dan penilainya)")
+def lihat_pelaksanaan(ctx: Ctx, pelaksanaan_id: str):
+    t = pelaksanaan.lihat(_p().uow, ctx.user.email, pelaksanaan_id)
+    return PelaksanaanView.of(t.pelaksanaan, t.peran)
+
+
+def _isian_persiapan(body: PersiapanBody) -> pelaksanaan.MasukanPersiapan | None:
+    i = body.isian
+    if i is None:
+        return None
+    return pelaksanaan.MasukanPersiapan(target_perilaku_ids=tuple(i.target_perilaku_ids), upaya=i.upaya,
+                                        jadwal_observasi=i.jadwal_observasi, rpp_berkas_id=i.rpp_berkas_id)
+
+
+@rute("PUT", "/pelaksanaan/<pelaksanaan_id>/persiapan", body=PersiapanBody, response=PelaksanaanView,
+      summary="Dokumen Persiapan: Simpan Draf (P5)")
+def draf_persiapan(ctx: Ctx, pelaksanaan_id: str):
+    m = _isian_persiapan(ctx.body) or pelaksanaan.MasukanPersiapan()
+    return _pv(pelaksanaan.simpan_persiapan(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi, m, False,
+                                            ctx.now))
+
+
+@rute("POST", "/pelaksanaan/<pelaksanaan_id>/persiapan/kumpulkan", body=PersiapanBody, response=PelaksanaanView,
+      summary="Dokumen Persiapan: Kumpulkan (tidak dapat diubah lagi, P5)")
+def kumpulkan_persiapan(ctx: Ctx, pelaksanaan_id: str):
+    return _pv(pelaksanaan.simpan_persiapan(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi,
+                                            _isian_persiapan(ctx.body), True, ctx.now))
+
+
+@rute("POST", "/pelaksanaan/<pelaksanaan_id>/jadwal", body=JadwalBody, response=PelaksanaanView,
+      summary="Kepala sekolah menyepakati jadwal observasi (P5)")
+def sepakati_jadwal(ctx: Ctx, pelaksanaan_id: str):
+    return _pv(pelaksanaan.sepakati_jadwal(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi,
+                                           ctx.body.waktu, ctx.now))
+
+
+@rute("POST", "/pelaksanaan/<pelaksanaan_id>/observasi", body=PenilaianBody, response=PelaksanaanView,
+      summary="Observasi Kelas oleh kepala sekolah: tiap fokus perilaku + rekomendasi (P6)")
+def catat_observasi(ctx: Ctx, pelaksanaan_id: str):
+    return _pv(pelaksanaan.catat_observasi(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi,
+                                           dict(ctx.body.hasil), ctx.body.rekomendasi, ctx.now))
+
+
+@rute("GET", "/pelaksanaan/<pelaksanaan_id>/observasi", summary="Cek Rincian hasil observasi (P6, P7)")
+def rincian_observasi(ctx: Ctx, pelaksanaan_id: str):
+    return pelaksanaan.rincian_observasi(_p().uow, ctx.user.email, pelaksanaan_id)
+
+
+@rute("PUT", "/pelaksanaan/<pelaksanaan_id>/tindak-lanjut", body=TindakLanjutBody, response=PelaksanaanView,
+      summary="Dokumen Tindak Lanjut: Simpan Draf (P7)")
+def draf_tindak_lanjut(ctx: Ctx, pelaksanaan_id: str):
+    return _pv(pelaksanaan.simpan_tindak_lanjut(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi,
+                                                ctx.body.isian or IsianTindakLanjut(), False, ctx.now))
+
+
+@rute("POST", "/pelaksanaan/<pelaksanaan_id>/tindak-lanjut/kumpulkan", body=TindakLanjutBody,
+      response=PelaksanaanView, summary="Dokumen Tindak Lanjut: Kumpulkan (P7)")
+def kumpulkan_tindak_lanjut(ctx: Ctx, pelaksanaan_id: str):
+    return _pv(pelaksanaan.simpan_tindak_lanjut(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi,
+                                                ctx.body.isian, True, ctx.now))
+
+
+@rute("PUT", "/pelaksanaan/<pelaksanaan_id>/refleksi", body=RefleksiBody, response=PelaksanaanView,
+      summary="Refleksi Tindak Lanjut: Simpan Draf (P8)")
+def draf_refleksi(ctx: Ctx, pelaksanaan_id: str):
+    return _pv(pelaksanaan.simpan_refleksi(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi,
+                                           ctx.body.isian or IsianRefleksi(), False, ctx.now))
+
+
+@rute("POST", "/pelaksanaan/<pelaksanaan_id>/refleksi/kumpulkan", body=RefleksiBody, response=PelaksanaanView,
+      summary="Refleksi Tindak Lanjut: Kumpulkan (P8)")
+def kumpulkan_refleksi(ctx: Ctx, pelaksanaan_id: str):
+    return _pv(pelaksanaan.simpan_refleksi(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi,
+                                           ctx.body.isian, True, ctx.now))
+
+
+@rute("POST", "/pelaksanaan/<pelaksanaan_id>/penilaian-tindak-lanjut", body=PenilaianBody,
+      response=PelaksanaanView, summary="Kepala sekolah menilai tindak lanjut; progres 100% (P8)")
+def nilai_tindak_lanjut(ctx: Ctx, pelaksanaan_id: str):
+    return _pv(pelaksanaan.nilai_tindak_lanjut(_p().uow, ctx.user.email, pelaksanaan_id, ctx.body.versi,
+                                               dict(ctx.body.hasil), ctx.body.rekomendasi, ctx.now))
+
+
+# -------------------------------------------------------------------- uploads
+@rute("POST", "/berkas", body=UnggahBody, response=TiketUnggahView, status=201,
+      summary="Minta URL unggah (PDF, DOCX, PPTX, JPG, PNG; batas ukuran) untuk RPP, bukti dukung, dokumen sekolah (P9)")
+def minta_unggah(ctx: Ctx):
+    p, b = _p(), ctx.body
+    m = berkas.PermintaanUnggah(tujuan=b.tujuan, nama_berkas=b.nama_berkas, jenis=b.jenis, ukuran=b.ukuran,
+                                md5_base64=b.md5_base64, siklus_id=b.siklus_id, item_id=b.item_id, npsn=b.npsn,
+                                kategori=b.kategori)
+    hasil, tiket = berkas.minta_unggah(p.uow, p.berkas, ctx.user.email, m, p.settings.batas_berkas_byte,
+                                       p.settings.berkas_url_detik, ctx.now)
+    return TiketUnggahView(berkas=hasil, versi=hasil.versi,
+                           unggah={"url": tiket.url, "method": tiket.method, "headers": tiket.headers,
+                                   "berlaku_detik": tiket.berlaku_detik})
+
+
+@rute("POST", "/berkas/<berkas_id>/konfirmasi", body=VersiBody, response=BerkasView,
+      summary="Konfirmasi unggahan: ukuran, jenis, checksum diperiksa sebelum dilampirkan (P9)")
+def konfirmasi_berkas(ctx: Ctx, berkas_id: str):
+    p = _p()
+    b = berkas.konfirmasi(p.uow, p.berkas, ctx.user.email, berkas_id, ctx.body.versi, ctx.now)
+    return BerkasView(berkas=b, versi=b.versi)
+
+
+@rute("GET", "/pelaksanaan/<pelaksanaan_id>/berkas", response=DaftarBerkas,
+      summary="RPP dan bukti dukung terkonfirmasi satu siklus (guru dan penilainya)")
+def berkas_siklus(ctx: Ctx, pelaksanaan_id: str):
+    p = _p()
+    daftar = berkas.bukti_siklus(p.uow, ctx.user.email, pelaksanaan_id)
+    return DaftarBerkas(berkas=[BerkasView(berkas=b, versi=b.versi,
+                                           url_unduh=berkas.url_unduh(p.berkas, b, p.settings.berkas_url_detik))
+                                for b in daftar])
+
+
+@rute("GET", "/sekolah/<npsn>/dokumen", response=DaftarBerkas,
+      summary="Dokumen sekolah (KOSP, rekap kehadiran) untuk guru dan kepala sekolah sekolah ini (P9)")
+def dokumen_sekolah(ctx: Ctx, npsn: str):
+    p = _p()
+    daftar = berkas.dokumen_sekolah(p.uow, ctx.user.email, npsn)
+    return DaftarBerkas(berkas=[BerkasView(berkas=b, versi=b.versi,
+                                           url_unduh=berkas.url_unduh(p.berkas, b, p.settings.berkas_url_detik))
+                                for b in daftar])
+
+
+# ----------------------------------------------------------- principal views
+@rute("GET", "/sekolah/<npsn>/guru", response=DaftarGuru,
+      summary="Daftar guru sekolah: tahap tiap guru dan yang menunggu Anda (kepala sekolah / Plt.)")
+def daftar_guru(ctx: Ctx, npsn: str):
+    periode = ctx.request.args.get("periode") or ""
+    baris = sekolah.daftar_guru(_p().uow, ctx.user.email, npsn, periode)
+    guru = [GuruView(ptk_id=b.ptk.ptk_id, nama=b.ptk.nama, jabatan=b.ptk.jabatan.value,
+                     status_kepegawaian=b.ptk.status_kepegawaian.value,
+                     siklus_id=b.siklus.siklus_id if b.siklus else None,
+                     kewajiban=b.siklus.kewajiban.value if b.siklus else None, tahap=b.tahap,
+                     status_rencana=b.rencana.status.value if b.rencana else None,
+                     rencana_versi=b.rencana.versi if b.rencana else None,
+                     langkah_observasi=(b.pelaksanaan.langkah_aktif.value if b.pelaksanaan.langkah_aktif else None)
+                     if b.pelaksanaan else None,
+                     progres_observasi_persen=b.pelaksanaan.progres_persen if b.pelaksanaan else None,
+                     pelaksanaan_versi=b.pelaksanaan.versi if b.pelaksanaan else None,
+                     menunggu_saya=list(b.menunggu_saya)) for b in baris]
+    ringkasan: dict[str, int] = {}
+    for g in guru:
+        for t in g.menunggu_saya:
+            ringkasan[t] = ringkasan.get(t, 0) + 1
+    return DaftarGuru(npsn=npsn, periode=periode, guru=guru, ringkasan_menunggu=ringkasan)
+
+
+# ------------------------------------------------------------------- events
+def on_ptk_diperbarui(cloud_event: CloudEvent) -> str:
+    return _p().consume(cloud_event, "referensi.ptk.diperbarui", "kinerja_on_ptk_diperbarui", referensi.terapkan_ptk)
+
+
+def on_sekolah_diperbarui(cloud_event: CloudEvent) -> str:
+    return _p().consume(cloud_event, "referensi.sekolah.diperbarui", "kinerja_on_sekolah_diperbarui",
+                        referensi.terapkan_sekolah)
+
+
+def on_rapor_diterbitkan(cloud_event: CloudEvent) -> str:
+    return _p().consume(cloud_event, "referensi.rapor.diterbitkan", "kinerja_on_rapor_diterbitkan",
+                        referensi.terapkan_rapor)
+
+
+def on_dinas_diperbarui(cloud_event: CloudEvent) -> str:
+    return _p().consume(cloud_event, "referensi.dinas.diperbarui", "kinerja_on_dinas_diperbarui",
+                        referensi.terapkan_dinas)
 
 
 def sapu_outbox(cloud_event: CloudEvent) -> None:

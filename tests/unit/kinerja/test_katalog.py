@@ -95,7 +95,7 @@ def test_p2_id_tidak_dikenal_ditolak_dengan_kode(fungsi, kode):
 def test_p2_setiap_katalog_berversi():
     versi = katalog.versi_katalog()
     assert set(versi) == {"sub_indikator", "pengembangan_kompetensi", "tugas_tambahan", "perilaku_kerja",
-                          "materi_pmm"}
+                          "materi_pmm", "tindak_lanjut"}
     assert all(versi.values())
 
 
@@ -119,3 +119,15 @@ def test_p2_setiap_berkas_data_berversi_dan_bersumber():
     for nama in berkas:
         isi = data.muat(nama)
         assert isi["versi"] and isi["sumber"], nama
+
+
+def test_p7_pilihan_tindak_lanjut_dari_data():
+    """Dokumen Tindak Lanjut goals and support are data, unknown ids refused (P7)."""
+    assert katalog.tujuan_tindak_lanjut("merancang_ulang_perangkat_ajar").nama
+    assert katalog.dukungan_tindak_lanjut("komunitas_belajar").nama
+    with pytest.raises(DomainError) as info:
+        katalog.tujuan_tindak_lanjut("jalan-jalan")
+    assert info.value.kode == "tujuan_tindak_lanjut_tidak_dikenal"
+    with pytest.raises(DomainError) as info:
+        katalog.dukungan_tindak_lanjut("uang")
+    assert info.value.kode == "dukungan_tidak_dikenal"

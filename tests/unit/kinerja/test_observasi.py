@@ -34,7 +34,7 @@ RPP = BerkasTerkonfirmasi(
     nama_berkas="Modul Ajar Pecahan.pdf",
     content_type="application/pdf",
     ukuran_byte=20480,
-    sha256="0" * 64,
+    md5_base64="1B2M2Y8AsgTpgAmY7PhCfg==",
 )
 PERSIAPAN_LENGKAP = IsianPersiapan(
     target_perilaku_ids=("fp-disiplin-2",),

@@ -162,6 +162,20 @@ class KatalogMateri(FrozenModel):
     materi: tuple[MateriPmm, ...]
 
 
+class OpsiSederhana(FrozenModel):
+    id: str
+    nama: str
+
+
+class KatalogTindakLanjut(FrozenModel):
+    """Options of the Dokumen Tindak Lanjut (P7): follow-up goals and support needed."""
+
+    versi: str
+    sumber: tuple[str, ...]
+    tujuan: tuple[OpsiSederhana, ...] = Field(min_length=1)
+    dukungan: tuple[OpsiSederhana, ...] = Field(min_length=1)
+
+
 # ------------------------------------------------------------------- loading
 
 
@@ -194,6 +208,11 @@ def katalog_materi() -> KatalogMateri:
     return k
 
 
+@lru_cache(maxsize=1)
+def katalog_tindak_lanjut() -> KatalogTindakLanjut:
+    return KatalogTindakLanjut.model_validate(data.muat("tindak_lanjut"))
+
+
 def versi_katalog() -> dict[str, str]:
     """Versions of every catalogue, recorded on a plan so an old plan stays explainable."""
     return {
@@ -202,6 +221,7 @@ def versi_katalog() -> dict[str, str]:
         "tugas_tambahan": katalog_tugas_tambahan().versi,
         "perilaku_kerja": katalog_perilaku_kerja().versi,
         "materi_pmm": katalog_materi().versi,
+        "tindak_lanjut": katalog_tindak_lanjut().versi,
     }
 
 
@@ -284,3 +304,13 @@ def materi_pmm(id_: str) -> MateriPmm:
 def materi_untuk(sub_indikator_id: str) -> tuple[MateriPmm, ...]:
     sub_indikator(sub_indikator_id)
     return tuple(m for m in katalog_materi().materi if sub_indikator_id in m.sub_indikator)
+
+
+def tujuan_tindak_lanjut(id_: str) -> OpsiSederhana:
+    return _cari(katalog_tindak_lanjut().tujuan, id_, "tujuan_tindak_lanjut_tidak_dikenal",
+                 f"Tujuan tindak lanjut '{id_}' tidak dikenal. Pilih dari daftar tujuan yang tersedia.")
+
+
+def dukungan_tindak_lanjut(id_: str) -> OpsiSederhana:
+    return _cari(katalog_tindak_lanjut().dukungan, id_, "dukungan_tidak_dikenal",
+                 f"Dukungan '{id_}' tidak dikenal. Pilih dari daftar dukungan yang tersedia.")

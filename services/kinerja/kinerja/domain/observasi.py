@@ -61,7 +61,7 @@ from shared.errors import Conflict, DomainError, Forbidden
 from shared.models import FrozenModel, Identifier, Nama, TeksPanjang, TeksPendek
 
 ObjectKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/=+-]{1,1024}$")]
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Md5Base64 = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9+/]{22}==$")]  # what the object store verifies
 
 
 # --------------------------------------------------------------------------- data
@@ -192,13 +192,16 @@ def _unik(ids: tuple[str, ...], nama: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------- documents
 class BerkasTerkonfirmasi(FrozenModel):
     """An upload the service has already confirmed in the object store
-    (size, type, checksum); the domain only keeps the reference."""
+    (size, type, checksum); the domain only keeps the reference. The checksum is
+    the MD5 (base64) the pre-signed PUT and the confirm check, so the reference
+    names exactly the bytes that were verified."""
 
     object_key: ObjectKey
     nama_berkas: Nama
     content_type: TeksPendek
     ukuran_byte: int = Field(gt=0)
-    sha256: Sha256
+    berkas_id: Identifier | None = None
+    md5_base64: Md5Base64
 
 
 class IsianPersiapan(FrozenModel):

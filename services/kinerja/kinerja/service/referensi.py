@@ -1,0 +1,153 @@
+"""Consumers of the inbound reference events (issue 5 item 1; S4, P1-P3, P14, P15).
+
+Each effect runs inside the consumer's transaction (ledger + effect, once per
+event id). The wire payloads are lenient; here every record is validated
+strictly by the domain (NIP, NPSN, NUPTK, belajar.id e-mail, roles). A record
+the domain refuses is written to ``referensi_ditolak`` for operators (kode,
+pesan, key, event id) and acked: one bad row never blocks the topic, and it
+is not retried forever. Only the newest version of a record is kept
+(``lebih_baru``), so duplicates and out-of-order deliveries change nothing.
+
+A PTK record also keeps the identity index (hash of every belajar.id e-mail
+-> ptk_id; entries of e-mails no longer listed are cleared) and applies
+itself to the person's open cycle of the event's period (retiring or moving
+mid-semester closes or moves it, P15).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from pydantic import BaseModel, ValidationError
+
+from kinerja.domain import siklus as siklus_domain
+from kinerja.domain.referensi import Dinas, Ptk, RaporPendidikan, Sekolah, lebih_baru, periksa_email_belajar_id
+from kinerja.service import repo
+from shared.errors import DomainError
+from shared.events import Event
+from shared.firestore import Tx
+from shared.logs import get_logger
+
+log = get_logger(__name__)
+
+
+def _validasi(model: type[BaseModel], data: dict[str, Any]) -> tuple[BaseModel | None, str, str]:
+    try:
+        return model.model_validate(data), "", ""
+    except DomainError as exc:
+        return None, exc.kode, exc.pesan
+    except ValidationError as exc:
+        # a DomainError raised in a validator arrives wrapped; keep its kode
+        for err in exc.errors(include_url=False):
+            cause = (err.get("ctx") or {}).get("error")
+            if isinstance(cause, DomainError):
+                return None, cause.kode, cause.pesan
+        bidang = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors(include_url=False)})
+        return None, "referensi_tidak_valid", f"Data referensi tidak valid pada kolom: {', '.join(bidang)}."
+
+
+def _tolak(tx: Tx, event: Event[Any], kunci: str, kode: str, pesan: str) -> None:
+    tx.set(tx.ref(repo.DITOLAK, event.id), {
+        "topic": event.topic, "kunci": kunci, "kode": kode, "pesan": pesan,
+        "versi_sumber": getattr(event.data, "versi", None), "event_time": event.time,
+        "diterima_pada": datetime.now(timezone.utc)})
+    log.warning("reference record refused", extra={"topic": event.topic, "kunci": kunci, "kode": kode,
+                                                   "event_id": event.id})
+
+
+def _email_valid(alamat: list[str | None]) -> list[str]:
+    hasil = []
+    for a in alamat:
+        if a:
+            try:
+                hasil.append(periksa_email_belajar_id(a))
+            except DomainError:
+                continue
+    return list(dict.fromkeys(hasil))
+
+
+def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
+    """``referensi.ptk.diperbarui``: newest PTK, identity index, open cycle (P15)."""
+    payload = event.data.model_dump()
+    lain = payload.pop("email_belajar_id_lain", []) or []
+    payload.pop("nik", None)  # not needed by kinerja: never stored
+    payload.pop("tanggal_lahir", None)  # the NIP carries it for ASN; kinerja needs nothing more
+    ptk, kode, pesan = _validasi(Ptk, payload)
+    if ptk is None:
+        # an invalid secondary e-mail must not refuse the whole record: it is only skipped
+        _tolak(tx, event, f"ptk/{payload.get('ptk_id')}", kode, pesan)
+        return
+    assert isinstance(ptk, Ptk)
+    ref = tx.ref(repo.PTK, ptk.ptk_id)
+    lama_doc = tx.get(ref)
+    lama = repo.ptk_dari_dokumen(lama_doc)
+    if lama is not None and not lebih_baru(ptk, lama):
+        return  # older or same version: out-of-order or replay
+    periode = siklus_domain.periode_untuk_tanggal(siklus_domain.tanggal_lokal(event.time))
+    siklus = repo.siklus_repo.get(tx, siklus_domain.siklus_id(ptk.ptk_id, periode))
+    # --- writes
+    hash_baru = [repo.hash_email(e) for e in _email_valid([ptk.email_belajar_id, *lain])]
+    hash_lama = (lama_doc or {}).get("email_hash", [])
+    for h in hash_lama:
+        if h not in hash_baru:
+            tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": None}, merge=True)
+    for h in hash_baru:
+        tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": ptk.ptk_id}, merge=True)
+    disimpan = ptk.model_copy(update={"email_belajar_id": None})
+    tx.set(ref, {"data": disimpan.model_dump(mode="json"), "npsn_induk": ptk.npsn_induk, "email_hash": hash_baru,
+                 "diterima_pada": datetime.now(timezone.utc)})
+    if siklus is not None:
+        baru = siklus_domain.terapkan_referensi_ptk(siklus, ptk)
+        if baru is not siklus:
+            repo.siklus_repo.put(tx, baru)
+
+
+def _terapkan_sederhana(tx: Tx, event: Event[Any], model: type, repository: repo.AggregateRepo, kunci: str,
+                        lebih_baru_dari: Callable[[Any, Any], bool] = lebih_baru) -> None:
+    obj, kode, pesan = _validasi(model, event.data.model_dump())
+    if obj is None:
+        _tolak(tx, event, kunci, kode, pesan)
+        return
+    lama = repository.get(tx, getattr(obj, repository.id_field))
+    if lama is not None and not lebih_baru_dari(obj, lama):
+        return
+    repository.put(tx, obj)
+
+
+def terapkan_sekolah(tx: Tx, event: Event[Any]) -> None:
+    """``referensi.sekolah.diperbarui``: the school, its principal, Plt. and supervisors."""
+    _terapkan_sederhana(tx, event, Sekolah, repo.sekolah_repo, f"sekolah/{event.data.npsn}")
+
+
+def _rapor_lebih_baru(a: RaporPendidikan, b: RaporPendidikan) -> bool:
+    return a.tahun > b.tahun or (a.tahun == b.tahun and lebih_baru(a, b))
+
+
+def terapkan_rapor(tx: Tx, event: Event[Any]) -> None:
+    """``referensi.rapor.diterbitkan``: the newest year's recommendations of a school (P2)."""
+    _terapkan_sederhana(tx, event, RaporPendidikan, repo.rapor_repo, f"rapor/{event.data.npsn}",
+                        _rapor_lebih_baru)
+
+
+def terapkan_dinas(tx: Tx, event: Event[Any]) -> None:
+    """``referensi.dinas.diperbarui``: the Kepala Dinas, Pejabat Penilai of principals (P14)."""
+    payload = event.data.model_dump()
+    email = payload.pop("kepala_dinas_email_belajar_id", None)
+    dinas, kode, pesan = _validasi(Dinas, payload)
+    if dinas is None:
+        _tolak(tx, event, f"dinas/{payload.get('dinas_id')}", kode, pesan)
+        return
+    assert isinstance(dinas, Dinas)
+    ref = tx.ref(repo.DINAS, dinas.dinas_id)
+    lama_doc = tx.get(ref)
+    if lama_doc is not None and not lebih_baru(dinas, Dinas.model_validate(lama_doc["data"])):
+        return
+    hash_baru = [repo.hash_email(e) for e in _email_valid([email])] if dinas.kepala_dinas_id else []
+    for h in (lama_doc or {}).get("email_hash", []):
+        if h not in hash_baru:
+            tx.set(tx.ref(repo.IDENTITAS, h), {"kepala_dinas_id": None, "dinas_id": None}, merge=True)
+    for h in hash_baru:
+        tx.set(tx.ref(repo.IDENTITAS, h), {"kepala_dinas_id": dinas.kepala_dinas_id, "dinas_id": dinas.dinas_id},
+               merge=True)
+    tx.set(ref, {"data": dinas.model_dump(mode="json"), "email_hash": hash_baru,
+                 "diterima_pada": datetime.now(timezone.utc)})

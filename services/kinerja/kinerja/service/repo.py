@@ -1,0 +1,85 @@
+"""Collections of the kinerja service and how documents map to domain models.
+
+Collections (``kinerja__<name>``):
+
+| name | id | content |
+|---|---|---|
+| ``ptk`` | ptk_id | ``{"data": Ptk (e-mail removed), "npsn_induk", "email_hash": [...], "diterima_pada"}`` |
+| ``sekolah`` | npsn | ``Sekolah`` |
+| ``dinas`` | dinas_id | ``{"data": Dinas, "email_hash": [...]}`` |
+| ``rapor`` | npsn | ``RaporPendidikan`` (newest tahun, then versi) |
+| ``identitas`` | sha256 of the e-mail | ``{"ptk_id", "kepala_dinas_id", "dinas_id"}`` |
+| ``referensi_ditolak`` | event id | a refused reference record for operators (kode, pesan, key) |
+| ``konfirmasi_periode`` | ``<npsn>_<periode>`` | the principal opened period 2 for the school |
+| ``siklus`` | siklus_id | ``Siklus`` (one per person and period) |
+| ``rencana`` | siklus_id | ``Rencana`` |
+| ``pelaksanaan`` | siklus_id | ``Pelaksanaan`` (created when the plan is approved) |
+| ``berkas`` | random | ``Berkas`` (uploads: RPP, evidence, school documents) |
+
+Aggregates whose domain transitions already bump ``versi`` (Rencana,
+Pelaksanaan, Siklus) are written as they are (``put``); ``get_for_update``
+refuses a stale client ``versi`` with 409 ``versi_tidak_cocok``.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from kinerja.domain.observasi import Pelaksanaan
+from kinerja.domain.referensi import Dinas, Ptk, RaporPendidikan, Sekolah
+from kinerja.domain.rencana import Rencana
+from kinerja.domain.siklus import Siklus
+from shared.firestore import Repository, Tx
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class AggregateRepo(Repository[M], Generic[M]):
+    def put(self, tx: Tx, obj: M) -> M:
+        """Write the aggregate as the domain returned it (its transition already bumped versi)."""
+        tx.set(self.ref(tx, getattr(obj, self.id_field)), obj.model_dump(mode="json"))
+        return obj
+
+
+siklus_repo = AggregateRepo(Siklus, "siklus", id_field="siklus_id")
+rencana_repo = AggregateRepo(Rencana, "rencana", id_field="rencana_id")
+pelaksanaan_repo = AggregateRepo(Pelaksanaan, "pelaksanaan", id_field="id")
+sekolah_repo = AggregateRepo(Sekolah, "sekolah", id_field="npsn")
+rapor_repo = AggregateRepo(RaporPendidikan, "rapor", id_field="npsn")
+
+PTK = "ptk"
+DINAS = "dinas"
+IDENTITAS = "identitas"
+DITOLAK = "referensi_ditolak"
+KONFIRMASI = "konfirmasi_periode"
+BERKAS = "berkas"
+
+
+def hash_email(email: str) -> str:
+    """Id of the identity index: the e-mail itself is never a document id or a log field."""
+    return hashlib.sha256(f"kinerja.identitas|{email.strip().lower()}".encode()).hexdigest()
+
+
+# --- PTK (wrapped: the e-mail is kept only as its hash)
+def ptk_dari_dokumen(doc: dict[str, Any] | None) -> Ptk | None:
+    return None if doc is None else Ptk.model_validate(doc["data"])
+
+
+def baca_ptk(tx: Tx, ptk_id: str) -> Ptk | None:
+    return ptk_dari_dokumen(tx.get(tx.ref(PTK, ptk_id)))
+
+
+def baca_banyak_ptk(tx: Tx, ptk_ids: list[str]) -> dict[str, Ptk | None]:
+    found = tx.get_many(tx.ref(PTK, i) for i in dict.fromkeys(ptk_ids))
+    return {k: ptk_dari_dokumen(v) for k, v in found.items()}
+
+
+def baca_dinas(tx: Tx, dinas_id: str) -> Dinas | None:
+    doc = tx.get(tx.ref(DINAS, dinas_id))
+    return None if doc is None else Dinas.model_validate(doc["data"])
+
+
+def konfirmasi_id(npsn: str, periode: str) -> str:
+    return f"{npsn}_{periode}"
