@@ -8,7 +8,7 @@ judul, deskripsi, kategori, mata pelajaran, tingkat kelas, consent ->
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
@@ -173,7 +173,7 @@ class Draf(StrictModel):
             tingkat_kelas=m.tingkat_kelas,
             persetujuan=Persetujuan(disetujui=True, versi=versi_persetujuan, disetujui_pada=sekarang),
             status="aktif",
-            version=1,
+            versi=1,
             dibuat_pada=sekarang,
             diperbarui_pada=sekarang,
         )
@@ -194,15 +194,42 @@ class Karya(StrictModel):
     persetujuan: Persetujuan
     status: StatusKarya = "aktif"
     alasan_tidak_tersedia: list[str] = Field(default_factory=list)
-    version: int = Field(ge=1)
+    versi: int = Field(ge=1)  # bumped by the repository on every save (optimistic concurrency)
     dibuat_pada: AwareDatetime
     diperbarui_pada: AwareDatetime
+
+    @property
+    def urutan_waktu(self) -> int:
+        """Microseconds since the epoch of `dibuat_pada`: the sort key of
+        "Bukti Karya Saya" (newest first) and of its cursors. An integer,
+        because ISO strings of mixed precision do not sort by time."""
+        return urutan_waktu(self.dibuat_pada)
+
+    def ubah_metadata(self, perubahan: dict[str, str], sekarang: datetime) -> "Karya":
+        """Edit judul, deskripsi, kategori, mata pelajaran, tingkat kelas (K5).
+        The same rules as when saving; consent was given at saving and stays.
+        A category switched off later (`aktif=False`) may be kept but not chosen anew."""
+        boleh = {"judul", "deskripsi", "kategori", "mata_pelajaran", "tingkat_kelas"}
+        tidak_dikenal = set(perubahan) - boleh
+        if tidak_dikenal:
+            raise ValueError(f"kolom tidak dapat diubah: {sorted(tidak_dikenal)}")
+        gabungan = {f: getattr(self, f) for f in boleh} | perubahan
+        kategori_tetap = gabungan["kategori"] == self.kategori
+        m = periksa_metadata(MetadataKarya(
+            **{**gabungan, "kategori": "praktik_pembelajaran" if kategori_tetap else gabungan["kategori"]},
+            persetujuan=True,
+        ))
+        baru = {f: getattr(m, f) for f in boleh} | ({"kategori": self.kategori} if kategori_tetap else {})
+        if all(baru[f] == getattr(self, f) for f in boleh):
+            return self
+        return self.model_copy(update={**baru, "diperbarui_pada": sekarang})
 
     def perbarui_ketersediaan(self, video_terbaru: VideoYoutube | None, sekarang: datetime) -> "Karya":
         """Re-check the video against YouTube's latest answer (None = it is
         gone). The karya turns `video_tidak_tersedia` while the owner made
         it private, non-embeddable or deleted it, and back to `aktif` when
-        fixed. Unchanged state returns self (no write, no version bump)."""
+        fixed. Unchanged state returns self (nothing to write); the repository
+        bumps `versi` when a changed karya is saved."""
         masalah = masalah_video(video_terbaru, self.video.channel_id)
         status: StatusKarya = "video_tidak_tersedia" if masalah else "aktif"
         video = video_terbaru if video_terbaru is not None and video_terbaru.video_id == self.video.video_id else self.video
@@ -212,9 +239,13 @@ class Karya(StrictModel):
             "status": status,
             "alasan_tidak_tersedia": masalah,
             "video": video,
-            "version": self.version + 1,
             "diperbarui_pada": sekarang,
         })
+
+
+def urutan_waktu(waktu: datetime) -> int:
+    delta = waktu - datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def pastikan_pemilik(karya: Karya | None, pengguna_id: str) -> Karya:
