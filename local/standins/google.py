@@ -128,6 +128,16 @@ CLIENT_LOKAL = {
         "http://127.0.0.1:8080/v1/karya/youtube/callback",
     ],
 }
+# The client local/cloud.py configures every function with (PMM_GOOGLE_CLIENT_ID/SECRET);
+# its redirect URI is the karya callback behind the gateway (PMM_URL_PUBLIK default).
+CLIENT_PLATFORM_LOKAL = {
+    "client_id": "pmm-lokal-client",
+    "client_secret": "rahasia-lokal",
+    "redirect_uris": [
+        "http://localhost:8080/v1/karya/youtube/callback",
+        "http://127.0.0.1:8080/v1/karya/youtube/callback",
+    ],
+}
 KANAL_SARI = "UCsariWulandariGuruSD4a"
 KANAL_BUDI = "UCbudiSantosoGuruSMP7xQ"
 
@@ -143,7 +153,7 @@ def _v(id_: str, title: str, **kw: Any) -> dict[str, Any]:
 
 
 DATA_BAWAAN: dict[str, Any] = {
-    "clients": [CLIENT_LOKAL],
+    "clients": [CLIENT_LOKAL, CLIENT_PLATFORM_LOKAL],
     "quota": {"limit_per_day": 10000},
     "access_token_lifetime": 3599,
     "accounts": [
