@@ -17,3 +17,15 @@ def karya_api(request):
 @functions_framework.cloud_event
 def karya_sapu_outbox(cloud_event):
     entrypoints.sapu_outbox(cloud_event)
+
+
+@functions_framework.cloud_event
+def karya_on_umpan_balik_dikirim(cloud_event):
+    """umpan_balik.umpan_balik.dikirim: one more feedback on a karya (counts in 'Bukti Karya Saya')."""
+    entrypoints.on_umpan_balik_dikirim(cloud_event)
+
+
+@functions_framework.cloud_event
+def karya_periksa_video(cloud_event):
+    """jadwal.karya.periksa (Cloud Scheduler): re-check saved videos on YouTube (K6)."""
+    entrypoints.periksa_video(cloud_event)

@@ -1,25 +1,131 @@
 """Composition root of the Bukti Karya service: the one place adapters are chosen.
 
 Tests call `bootstrap(**overrides)` with replacements instead of patching.
+
+Locally (local/cloud.py) every Google URL points at the stand-in
+(local/standins/google.py) and the key-encryption key is a fixed local key.
+In production the same settings point at Google (the defaults) and the
+refresh tokens' key-encryption key is a Cloud KMS key: set `PMM_KMS_KUNCI_TOKEN`
+to the key's resource name and give `karya.adapters.kripto` a KMS-backed
+`PembungkusKunci` (encrypt/decrypt with additional authenticated data);
+`PMM_KUNCI_ENKRIPSI_TOKEN` then stays unset. `PMM_RAHASIA_STATE` and
+`PMM_GOOGLE_CLIENT_SECRET` come from Secret Manager.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
+from functools import cached_property
 from typing import Any
+
+from pydantic import Field, SecretStr, field_validator
 
 from shared.platform import Platform
 from shared.settings import Settings, load_settings
+
+from karya.adapters.kripto import EnkripsiAmplop, PembungkusKunciLokal
+from karya.adapters.youtube import TOKEN_URI_GOOGLE, KlienYoutube, KonfigurasiGoogle
+from karya.domain.oauth import AUTH_URI_GOOGLE
 
 
 class KaryaSettings(Settings):
     """Settings of this service (beyond the platform's)."""
 
+    google_auth_url: str = Field(AUTH_URI_GOOGLE, alias="PMM_GOOGLE_OAUTH_AUTH_URL",
+                                 description="Google's OAuth 2.0 authorization endpoint")
+    google_token_url: str = Field(TOKEN_URI_GOOGLE, alias="PMM_GOOGLE_TOKEN_URL",
+                                  description="Google's OAuth 2.0 token endpoint")
+    google_revoke_url: str | None = Field(
+        None, alias="PMM_GOOGLE_REVOKE_URL",
+        description="token revocation endpoint (default: `/revoke` beside the token endpoint)")
+    youtube_api_url: str | None = Field(None, alias="PMM_YOUTUBE_API_URL",
+                                        description="YouTube Data API root (default https://youtube.googleapis.com/)")
+    google_client_id: str = Field(alias="PMM_GOOGLE_CLIENT_ID", min_length=1,
+                                  description="OAuth client id of PMM (web application)")
+    google_client_secret: SecretStr = Field(alias="PMM_GOOGLE_CLIENT_SECRET",
+                                            description="OAuth client secret (Secret Manager in production)")
+    kunci_enkripsi_token: SecretStr | None = Field(
+        None, alias="PMM_KUNCI_ENKRIPSI_TOKEN",
+        description="base64 of the 32-byte local key-encryption key for refresh tokens (local/test only)")
+    kms_kunci_token: str | None = Field(
+        None, alias="PMM_KMS_KUNCI_TOKEN",
+        description="Cloud KMS key resource name wrapping refresh-token data keys (production)")
+    rahasia_state: SecretStr = Field(alias="PMM_RAHASIA_STATE", min_length=32,
+                                     description="HMAC secret (>= 32 bytes) signing the OAuth `state`")
+    url_publik: str = Field("http://localhost:8080", alias="PMM_URL_PUBLIK",
+                            description="base URL the browser sees (the API Gateway / web app host)")
+    oauth_redirect_uri: str | None = Field(
+        None, alias="PMM_KARYA_OAUTH_REDIRECT_URI",
+        description="registered OAuth redirect URI (default: <url_publik>/v1/karya/youtube/callback)")
+    url_tautan_karya: str | None = Field(
+        None, alias="PMM_URL_TAUTAN_KARYA",
+        description="base of share links (default: <url_publik>/bukti-karya/t)")
+    versi_persetujuan: str = Field("2024-01", alias="PMM_VERSI_PERSETUJUAN", min_length=1, max_length=64,
+                                   description="version of the Terms/Privacy text a teacher consents to (K5)")
+    batas_periksa_video: int = Field(500, alias="PMM_BATAS_PERIKSA_VIDEO", ge=1, le=5000,
+                                     description="karya re-checked per scheduler tick")
+
+    @field_validator("kunci_enkripsi_token")
+    @classmethod
+    def _kunci_32_byte(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is None:
+            return v
+        try:
+            raw = base64.b64decode(v.get_secret_value(), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("harus base64") from None
+        if len(raw) != 32:
+            raise ValueError("harus base64 dari tepat 32 byte")
+        return v
+
+
+class KaryaPlatform(Platform):
+    """The platform plus karya's own adapters, each built at first use."""
+
+    settings: KaryaSettings
+
+    @cached_property
+    def google(self) -> KonfigurasiGoogle:
+        s = self.settings
+        revoke = s.google_revoke_url or s.google_token_url.rsplit("/", 1)[0] + "/revoke"
+        api = s.youtube_api_url.rstrip("/") + "/" if s.youtube_api_url else None
+        return KonfigurasiGoogle(client_id=s.google_client_id, client_secret=s.google_client_secret,
+                                 token_uri=s.google_token_url, auth_uri=s.google_auth_url,
+                                 revoke_uri=revoke, api_endpoint=api)
+
+    @cached_property
+    def enkripsi(self) -> EnkripsiAmplop:
+        s = self.settings
+        if s.kunci_enkripsi_token is not None:
+            return EnkripsiAmplop(PembungkusKunciLokal(base64.b64decode(s.kunci_enkripsi_token.get_secret_value())))
+        if s.kms_kunci_token:  # pragma: no cover - production adapter not a dependency yet
+            raise RuntimeError("PMM_KMS_KUNCI_TOKEN is set but no KMS PembungkusKunci is installed")
+        raise RuntimeError("set PMM_KUNCI_ENKRIPSI_TOKEN (local) or PMM_KMS_KUNCI_TOKEN (production)")
+
+    @cached_property
+    def rahasia_state(self) -> bytes:
+        return self.settings.rahasia_state.get_secret_value().encode("utf-8")
+
+    @cached_property
+    def redirect_uri(self) -> str:
+        s = self.settings
+        return s.oauth_redirect_uri or s.url_publik.rstrip("/") + "/v1/karya/youtube/callback"
+
+    @cached_property
+    def url_tautan(self) -> str:
+        s = self.settings
+        return s.url_tautan_karya or s.url_publik.rstrip("/") + "/bukti-karya/t"
+
+    def klien_youtube(self, refresh_token: str) -> KlienYoutube:
+        return KlienYoutube(self.google, refresh_token=refresh_token)
+
 
 @functools.cache
-def default() -> Platform:
+def default() -> KaryaPlatform:
     """The process-wide platform, built at first use from the environment."""
     return bootstrap()
 
 
-def bootstrap(settings: KaryaSettings | None = None, **overrides: Any) -> Platform:
-    return Platform(settings or load_settings(KaryaSettings), **overrides)
+def bootstrap(settings: KaryaSettings | None = None, **overrides: Any) -> KaryaPlatform:
+    return KaryaPlatform(settings or load_settings(KaryaSettings), **overrides)
