@@ -1,0 +1,388 @@
+"""Bukti Karya use cases + Firestore repositories against the real Firestore
+emulator, and the Google stand-in over real HTTP through the unchanged
+google-api-python-client / google-auth (K1-K8).
+
+The unit of work here has no publisher: events stay in `karya__outbox`,
+which is exactly what the commit wrote (the e2e suite sees them on topics).
+"""
+from __future__ import annotations
+
+import base64
+import threading
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from karya import service
+from karya.bootstrap import KaryaSettings, bootstrap
+from karya.domain.karya import MetadataKarya
+from karya.domain.berbagi import hash_token
+from local.standins.google import CLIENT_LOKAL, DATA_BAWAAN, _quiet_handler, create_app, video_id_generated
+from shared.contracts.umpan_balik import UmpanBalikDikirim
+from shared.errors import DomainError
+from shared.events import make_event
+from shared.firestore import UnitOfWork
+from tests.integration.conftest import PROJECT
+from tests.support import push_cloud_event
+
+pytestmark = pytest.mark.integration
+REDIRECT = CLIENT_LOKAL["redirect_uris"][0]
+KANAL_BUDI = next(a for a in DATA_BAWAAN["accounts"] if a["id"] == "akun-budi")["channel"]["id"]
+T0 = datetime(2024, 8, 1, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def google():
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True, request_handler=_quiet_handler())
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def p(db, google):
+    settings = KaryaSettings(**{
+        "PMM_SERVICE": "karya", "GOOGLE_CLOUD_PROJECT": PROJECT, "PMM_ENV": "test",
+        "PMM_AUTH_ISSUER": "http://127.0.0.1:9/i", "PMM_AUTH_AUDIENCE": "a", "PMM_AUTH_CERTS_URL": "http://127.0.0.1:9/c",
+        "PMM_GOOGLE_CLIENT_ID": CLIENT_LOKAL["client_id"], "PMM_GOOGLE_CLIENT_SECRET": CLIENT_LOKAL["client_secret"],
+        "PMM_GOOGLE_OAUTH_AUTH_URL": f"{google}/authorize", "PMM_GOOGLE_TOKEN_URL": f"{google}/token",
+        "PMM_YOUTUBE_API_URL": google, "PMM_KARYA_OAUTH_REDIRECT_URI": REDIRECT,
+        "PMM_KUNCI_ENKRIPSI_TOKEN": base64.b64encode(b"k" * 32).decode(), "PMM_RAHASIA_STATE": "r" * 40,
+        "PMM_URL_TAUTAN_KARYA": "https://guru.kemdikbud.go.id/bukti-karya/t"})
+    return bootstrap(settings, db=db, uow=UnitOfWork(db, "karya"))
+
+
+def admin(google, path, body=None):
+    if body is None:
+        r = requests.get(f"{google}/_admin/{path}", timeout=5)
+    else:
+        r = requests.post(f"{google}/_admin/{path}", json=body, timeout=5)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def browser_consent(url: str, akun: str) -> dict[str, str]:
+    """What the browser does at Google: consent as `akun`, come back with code and state."""
+    r = requests.get(url + "&login_hint=" + akun, allow_redirects=False, timeout=5)
+    assert r.status_code == 302, r.text
+    q = {k: v[0] for k, v in parse_qs(urlsplit(r.headers["Location"]).query).items()}
+    assert r.headers["Location"].startswith(REDIRECT)
+    return q
+
+
+def hubungkan(p, pelaku="guru-1", akun="akun-sari", now=T0):
+    q = browser_consent(service.mulai_hubungkan(p, pelaku, now).url, akun)
+    return service.selesaikan_hubungkan(p, pelaku, code=q.get("code"), state=q["state"], error=q.get("error"),
+                                        now=now)
+
+
+def metadata(**ubah):
+    data = dict(judul="Pecahan dengan kue", deskripsi="Murid kelas 4 belajar pecahan.", kategori="praktik_pembelajaran",
+                mata_pelajaran="matematika", tingkat_kelas="kelas_4", persetujuan=True)
+    return MetadataKarya(**(data | ubah))
+
+
+def simpan(p, akun, video_id="SariPublik1", pelaku="guru-1", now=T0, **meta):
+    draf = service.buat_draf(p, pelaku, akun.id, video_id, now)
+    return service.simpan_karya(p, pelaku, draf.id, metadata(**meta), now)
+
+
+def outbox(db, topic):
+    return [d.to_dict() for d in db.collection("karya__outbox").stream() if d.to_dict()["topic"] == topic]
+
+
+def kode(exc_info) -> str:
+    return exc_info.value.kode
+
+
+# --- K3/K4: connecting an account -------------------------------------------------------
+
+def test_k3_hubungkan_akun_menyimpan_refresh_token_hanya_terenkripsi_dan_terikat_dokumen(p, db, google):
+    akun = hubungkan(p)
+    assert akun.channel_id.startswith("UCsari") and akun.playlist_unggahan.startswith("UU")
+    raw = db.collection("karya__akun_youtube").document(akun.id).get().to_dict()
+    assert "stand-in" not in str(raw)  # the refresh token is never stored in clear
+    assert raw["refresh_token_terenkripsi"].startswith("v1$lokal/kek-1$")
+    refresh = p.enkripsi.dekripsi_teks(raw["refresh_token_terenkripsi"], f"karya/akun_youtube/{akun.id}/guru-1")
+    assert refresh.startswith("1//0stand-in-")
+    from karya.adapters.kripto import DekripsiGagal
+    with pytest.raises(DekripsiGagal):  # copied onto another user's document it does not open
+        p.enkripsi.dekripsi_teks(raw["refresh_token_terenkripsi"], f"karya/akun_youtube/{akun.id}/guru-2")
+    quota = admin(google, "quota")
+    assert quota["calls"] == {"channels.list": 1} and quota["token_grants"]["authorization_code"] == 1
+
+
+def test_k3_state_sekali_pakai_dan_terikat_pengguna_yang_memulai(p):
+    q = browser_consent(service.mulai_hubungkan(p, "guru-1", T0).url, "akun-sari")
+    with pytest.raises(DomainError) as lain:
+        service.selesaikan_hubungkan(p, "guru-2", code=q["code"], state=q["state"], error=None, now=T0)
+    assert kode(lain) == "state_pengguna_lain" and lain.value.status == 403
+    service.selesaikan_hubungkan(p, "guru-1", code=q["code"], state=q["state"], error=None, now=T0)
+    with pytest.raises(DomainError) as lagi:
+        service.selesaikan_hubungkan(p, "guru-1", code=q["code"], state=q["state"], error=None, now=T0)
+    assert kode(lagi) == "state_sudah_dipakai"
+    q2 = browser_consent(service.mulai_hubungkan(p, "guru-1", T0).url, "akun-sari")
+    with pytest.raises(DomainError) as basi:
+        service.selesaikan_hubungkan(p, "guru-1", code=q2["code"], state=q2["state"], error=None,
+                                     now=T0 + timedelta(minutes=11))
+    assert kode(basi) == "state_kedaluwarsa"
+
+
+def test_k3_akun_google_tanpa_kanal_diarahkan_ke_panduan_dan_tidak_disimpan(p, db):
+    with pytest.raises(DomainError) as e:
+        hubungkan(p, akun="akun-tanpa-kanal")
+    assert kode(e) == "kanal_youtube_tidak_ada" and e.value.extra["panduan_unggah"].startswith("https://")
+    assert list(db.collection("karya__akun_youtube").stream()) == []
+
+
+def test_k3_kanal_tanpa_unggahan_memberi_daftar_kosong(p):
+    akun = hubungkan(p, akun="akun-kanal-kosong")
+    _, halaman = service.daftar_unggahan(p, "guru-1", akun.id, None, T0)
+    assert (halaman.total, halaman.items) == (0, [])
+
+
+def test_k4_beberapa_akun_per_pengguna_dan_putuskan_menghapus_serta_mencabut_token(p, db, google):
+    sari, budi = hubungkan(p), hubungkan(p, akun="akun-budi")
+    assert {a.id for a in service.daftar_akun(p, "guru-1")} == {sari.id, budi.id}
+    assert service.daftar_akun(p, "guru-2") == []
+    with pytest.raises(DomainError) as e:
+        service.putuskan_akun(p, "guru-2", sari.id)
+    assert kode(e) == "akun_youtube_tidak_ditemukan"
+    raw = db.collection("karya__akun_youtube").document(sari.id).get().to_dict()
+    refresh = p.enkripsi.dekripsi_teks(raw["refresh_token_terenkripsi"], f"karya/akun_youtube/{sari.id}/guru-1")
+    service.putuskan_akun(p, "guru-1", sari.id)
+    assert [a.id for a in service.daftar_akun(p, "guru-1")] == [budi.id]
+    assert not db.collection("karya__akun_youtube").document(sari.id).get().exists
+    r = requests.post(f"{google}/token", data={"grant_type": "refresh_token", "refresh_token": refresh,
+                                               "client_id": CLIENT_LOKAL["client_id"],
+                                               "client_secret": CLIENT_LOKAL["client_secret"]}, timeout=5)
+    assert r.json()["error"] == "invalid_grant"  # revoked at Google too
+    with pytest.raises(DomainError) as hilang:
+        service.daftar_unggahan(p, "guru-1", sari.id, None, T0)
+    assert kode(hilang) == "akun_youtube_tidak_ditemukan"
+
+
+def test_k3_akun_yang_dicabut_di_google_meminta_login_ulang(p, google):
+    akun = hubungkan(p)
+    admin(google, "revoke", {"akun": "akun-sari"})
+    with pytest.raises(DomainError) as e:
+        service.daftar_unggahan(p, "guru-1", akun.id, None, T0)
+    assert kode(e) == "akun_youtube_kedaluwarsa"
+
+
+# --- K3/K5: import within 3 quota units ---------------------------------------------------
+
+def test_k3_k5_impor_daftar_pilih_simpan_tiga_unit_kuota_dan_event_lengkap(p, db, google):
+    akun = hubungkan(p)
+    admin(google, "quota", {"reset": True})
+    _, halaman = service.daftar_unggahan(p, "guru-1", akun.id, None, T0)
+    assert [i.video_id for i in halaman.items][:2] == ["SariPublik1", "SariUnlist1"]
+    assert "SariDihapus" not in [i.video_id for i in halaman.items]
+    draf = service.buat_draf(p, "guru-1", akun.id, "SariUnlist1", T0)
+    assert draf.judul_awal == "Refleksi pembelajaran IPAS"
+    karya = service.simpan_karya(p, "guru-1", draf.id, metadata(), T0)
+    quota = admin(google, "quota")
+    assert quota["used"] == 3 and "search.list" not in quota["calls"]
+    assert quota["calls"] == {"playlistItems.list": 1, "videos.list": 2}
+    (event,) = outbox(db, "karya.karya.dipublikasikan")
+    import json
+    payload = json.loads(event["data"])
+    assert payload == {"karya_id": karya.id, "pemilik_id": "guru-1", "kategori": "praktik_pembelajaran",
+                       "judul": "Pecahan dengan kue", "mata_pelajaran": "matematika", "tingkat_kelas": "kelas_4",
+                       "video_id": "SariUnlist1", "dibuat_pada": "2024-08-01T02:00:00Z", "versi": 1}
+    assert db.collection("karya__draf").document(draf.id).get().exists is False
+    counted = sum(v for d in db.collection("karya__kuota_youtube").stream()
+                  for k, v in d.to_dict().items() if k in ("daftar_unggahan", "pilih_video", "simpan_karya"))
+    assert counted == 3
+
+
+@pytest.mark.parametrize("video_id,expected", [
+    ("SariPrivat1", "video_privat"),
+    ("SariNoEmbed", "video_tidak_dapat_disematkan"),
+    ("SariProses1", "video_belum_diproses"),
+    ("SariDitolak", "video_gagal_diproses"),
+    ("SariDihapus", "video_tidak_ditemukan"),
+])
+def test_k3_video_yang_tidak_layak_ditolak_dengan_kode_masing_masing(p, video_id, expected):
+    akun = hubungkan(p)
+    with pytest.raises(DomainError) as e:
+        service.buat_draf(p, "guru-1", akun.id, video_id, T0)
+    assert kode(e) == expected
+
+
+def test_k3_pengguna_tidak_dapat_mengimpor_video_kanal_lain(p):
+    """Budi's public video, asked for through Sari's connected account."""
+    akun = hubungkan(p)
+    with pytest.raises(DomainError) as e:
+        service.buat_draf(p, "guru-1", akun.id, video_id_generated(KANAL_BUDI, 0), T0)
+    assert kode(e) == "video_bukan_milik_kanal"
+    budi = hubungkan(p, pelaku="guru-2", akun="akun-budi")
+    with pytest.raises(DomainError) as bukan_akunnya:  # and nobody can use another user's connected account
+        service.buat_draf(p, "guru-1", budi.id, video_id_generated(KANAL_BUDI, 0), T0)
+    assert kode(bukan_akunnya) == "akun_youtube_tidak_ditemukan"
+
+
+def test_k4_ganti_video_pada_draf_dan_video_yang_berubah_privat_sebelum_disimpan_ditolak(p, google):
+    akun = hubungkan(p)
+    draf = service.buat_draf(p, "guru-1", akun.id, "SariPublik1", T0)
+    draf2 = service.ganti_video(p, "guru-1", draf.id, "SariUnlist1", draf.versi, T0)
+    assert (draf2.video.video_id, draf2.versi) == ("SariUnlist1", 2)
+    with pytest.raises(DomainError) as basi:
+        service.ganti_video(p, "guru-1", draf.id, "SariPublik1", draf.versi, T0)
+    assert kode(basi) == "versi_tidak_cocok"
+    admin(google, "video/SariUnlist1", {"privacy": "private"})
+    with pytest.raises(DomainError) as e:
+        service.simpan_karya(p, "guru-1", draf.id, metadata(), T0)
+    assert kode(e) == "video_privat"
+
+
+@pytest.mark.parametrize("ubah,expected", [
+    ({"persetujuan": False}, "persetujuan_wajib"),
+    ({"mata_pelajaran": "astrologi"}, "mata_pelajaran_tidak_dikenal"),
+    ({"kategori": "vlog"}, "kategori_tidak_dikenal"),
+    ({"judul": "x" * 101}, "judul_terlalu_panjang"),
+    ({"tingkat_kelas": "tk_a"}, "mata_pelajaran_tidak_sesuai_tingkat"),
+])
+def test_k5_metadata_salah_ditolak_tanpa_memakai_kuota(p, google, ubah, expected):
+    akun = hubungkan(p)
+    draf = service.buat_draf(p, "guru-1", akun.id, "SariPublik1", T0)
+    used = admin(google, "quota")["used"]
+    with pytest.raises(DomainError) as e:
+        service.simpan_karya(p, "guru-1", draf.id, metadata(**ubah), T0)
+    assert kode(e) == expected
+    assert admin(google, "quota")["used"] == used
+
+
+# --- K1: only the owner -------------------------------------------------------------------
+
+def test_k1_orang_lain_mendapat_404_bukan_403_untuk_karya(p):
+    karya = simpan(p, hubungkan(p))
+    for aksi in (lambda: service.ambil_karya(p, "guru-2", karya.id),
+                 lambda: service.ubah_karya(p, "guru-2", karya.id, 1, {"judul": "Diambil alih"}, T0),
+                 lambda: service.hapus_karya(p, "guru-2", karya.id, None, T0),
+                 lambda: service.bagikan(p, "guru-2", karya.id, T0),
+                 lambda: service.daftar_tautan(p, "guru-2", karya.id)):
+        with pytest.raises(DomainError) as e:
+            aksi()
+        assert (e.value.status, kode(e)) == (404, "karya_tidak_ditemukan")
+    assert service.ambil_karya(p, "guru-1", karya.id)[0].judul == "Pecahan dengan kue"
+
+
+def test_k5_ubah_dan_hapus_menerbitkan_event_dengan_versi(p, db):
+    karya = simpan(p, hubungkan(p))
+    baru = service.ubah_karya(p, "guru-1", karya.id, 1, {"judul": "Pecahan (revisi)", "kategori": "materi_ajar"}, T0)
+    assert (baru.versi, baru.judul, baru.kategori) == (2, "Pecahan (revisi)", "materi_ajar")
+    with pytest.raises(DomainError) as e:
+        service.ubah_karya(p, "guru-1", karya.id, 1, {"judul": "Lagi"}, T0)
+    assert kode(e) == "versi_tidak_cocok"
+    service.hapus_karya(p, "guru-1", karya.id, 2, T0)
+    import json
+    (ubah,) = outbox(db, "karya.karya.diperbarui")
+    (hapus,) = outbox(db, "karya.karya.dihapus")
+    assert json.loads(ubah["data"])["versi"] == 2 and json.loads(ubah["data"])["kategori"] == "materi_ajar"
+    assert json.loads(hapus["data"])["karya_id"] == karya.id
+    with pytest.raises(DomainError):
+        service.ambil_karya(p, "guru-1", karya.id)
+
+
+# --- K7/K8: links ----------------------------------------------------------------------------
+
+def test_k7_k8_tautan_buka_teruskan_cabut(p, db):
+    karya = simpan(p, hubungkan(p))
+    token, tautan, _ = service.bagikan(p, "guru-1", karya.id, T0)
+    raw = db.collection("karya__tautan").document(hash_token(token)).get().to_dict()
+    assert token not in str(raw)  # only the hash is stored
+    assert service.buka_tautan(p, token)[1].id == karya.id
+    token2, terusan, _ = service.teruskan(p, "guru-2", token, T0)
+    assert terusan.asal == "penerus" and service.buka_tautan(p, token2)[1].id == karya.id
+    service.teruskan(p, "guru-3", token2, T0)
+    reach = service.daftar_tautan(p, "guru-1", karya.id)
+    assert sorted(t.asal for t, _ in reach) == ["pemilik", "penerus", "penerus"]
+    assert dict((t.token_hash, n) for t, n in reach)[tautan.token_hash] == 1
+    with pytest.raises(DomainError) as tebakan:
+        service.buka_tautan(p, "A" * 43)
+    assert (tebakan.value.status, kode(tebakan)) == (404, "tautan_tidak_valid")
+    with pytest.raises(DomainError) as asing:  # a stranger cannot revoke (and learns nothing)
+        service.cabut(p, "guru-9", karya.id, tautan.token_hash, T0)
+    assert kode(asing) == "tautan_tidak_ditemukan"
+    service.cabut(p, "guru-1", karya.id, tautan.token_hash, T0)
+    for t in (token, token2):
+        with pytest.raises(DomainError) as e:
+            service.buka_tautan(p, t)
+        assert (e.value.status, kode(e)) == (410, "tautan_dicabut")
+
+
+# --- K1 "Bukti Karya Saya" + feedback counts ---------------------------------------------------
+
+def test_k1_bukti_karya_saya_terbaru_dulu_dengan_kursor_dan_jumlah_umpan_balik(p, db):
+    akun = hubungkan(p)
+    ids = [simpan(p, akun, now=T0 + timedelta(minutes=i, microseconds=i * 7), judul=f"Karya {i}").id
+           for i in range(3)]
+    simpan(p, hubungkan(p, pelaku="guru-2", akun="akun-budi"), video_id=video_id_generated(KANAL_BUDI, 1),
+           pelaku="guru-2")
+    event = make_event("umpan_balik", "umpan_balik.umpan_balik.dikirim", UmpanBalikDikirim(
+        umpan_balik_id="ub-1", karya_id=ids[2], pemilik_karya_id="guru-1", pemberi_peran="guru",
+        kategori="praktik_pembelajaran", kuesioner_versi=1, dikirim_pada=T0))
+    consume = lambda ev: p.consume(push_cloud_event(ev), "umpan_balik.umpan_balik.dikirim",  # noqa: E731
+                                   "karya_on_umpan_balik_dikirim", service.hitung_umpan_balik)
+    assert consume(event) == "diproses"
+    assert consume(event) == "duplikat"  # redelivery counts once
+    h1 = service.daftar_karya_saya(p, "guru-1", 2, None)
+    assert [k.id for k, _ in h1.items] == [ids[2], ids[1]]
+    assert [c.jumlah for _, c in h1.items] == [1, 0]
+    h2 = service.daftar_karya_saya(p, "guru-1", 2, h1.kursor_berikut)
+    assert [k.id for k, _ in h2.items] == [ids[0]] and h2.kursor_berikut is None
+    with pytest.raises(DomainError) as e:
+        service.daftar_karya_saya(p, "guru-1", 2, "bukan-kursor")
+    assert kode(e) == "kursor_tidak_valid"
+
+
+# --- K6: scheduled re-check -------------------------------------------------------------------
+
+def test_k6_periksa_berkala_menandai_video_privat_dan_memberi_tahu_pemilik(p, db, google):
+    akun = hubungkan(p)
+    a = simpan(p, akun, video_id="SariPublik1")
+    b = simpan(p, akun, video_id="SariUnlist1")
+    admin(google, "quota", {"reset": True})
+    admin(google, "video/SariPublik1", {"privacy": "private"})
+    hasil = service.periksa_video_berkala(p, T0 + timedelta(days=1))
+    assert hasil | {} == {"diperiksa": 2, "berubah": 1, "tidak_tersedia": 1, "dilewati": 0, "unit_kuota": 1}
+    assert admin(google, "quota")["calls"] == {"videos.list": 1}  # both ids in one call
+    ka, _ = service.ambil_karya(p, "guru-1", a.id)
+    assert (ka.status, ka.alasan_tidak_tersedia, ka.versi) == ("video_tidak_tersedia", ["video_privat"], 2)
+    assert service.ambil_karya(p, "guru-1", b.id)[0].status == "aktif"
+    import json
+    (event,) = outbox(db, "karya.video.tidak_tersedia")
+    assert json.loads(event["data"])["alasan"] == ["video_privat"]
+    with pytest.raises(DomainError) as e:
+        service.bagikan(p, "guru-1", a.id, T0)
+    assert kode(e) == "video_tidak_tersedia"
+    admin(google, "video/SariPublik1", {"privacy": "public"})
+    assert service.periksa_video_berkala(p, T0 + timedelta(days=2))["berubah"] == 1
+    assert service.ambil_karya(p, "guru-1", a.id)[0].status == "aktif"
+    assert len(outbox(db, "karya.video.tidak_tersedia")) == 1
+
+
+def test_k6_periksa_berkala_memakai_satu_panggilan_per_50_video(p, db, google):
+    akun = hubungkan(p, akun="akun-budi")
+    for n in range(51):  # stored directly: 51 karya of one account
+        k = simpan(p, akun, video_id=video_id_generated(KANAL_BUDI, n)) if n == 0 else None
+        if k is None:
+            doc = db.collection("karya__karya").document(first.id).get().to_dict()
+            vid = video_id_generated(KANAL_BUDI, n)
+            doc |= {"id": f"k{n:03d}", "video": doc["video"] | {"video_id": vid}}
+            db.collection("karya__karya").document(doc["id"]).set(doc)
+        else:
+            first = k
+    admin(google, "quota", {"reset": True})
+    hasil = service.periksa_video_berkala(p, T0 + timedelta(days=1))
+    # (the copies' snapshots had the first video's title and duration: refreshed, still aktif)
+    assert hasil["diperiksa"] == 51 and hasil["tidak_tersedia"] == 0 and hasil["unit_kuota"] == 2
+    assert admin(google, "quota")["calls"] == {"videos.list": 2}
