@@ -25,6 +25,7 @@ Admin endpoints (local only, no key):
                                     "nilai_pmm": ..., "nilai_bkn": ..., "kondisi": ...}
     GET    /_admin/perilaku        DELETE /_admin/perilaku/<nip>
     GET    /_admin/diterima        every accepted send, counted per jenis+nip+periode+versi
+    GET    /_admin/kedatangan      arrival time of every API request (checks a client's rate limit)
     PUT    /_admin/latensi         {"latensi_ms": 50}   default latency of every API answer
     POST   /_admin/reset           forget sends and behaviours
 
@@ -133,6 +134,7 @@ class KeadaanEkinerja:
     perilaku: dict[str, PerilakuPegawai] = field(default_factory=dict)
     diterima: dict[tuple[str, str, str, int], CatatanDiterima] = field(default_factory=dict)
     skp: dict[tuple[str, str], str] = field(default_factory=dict)  # (nip, periode) -> unor_id held
+    kedatangan: list[float] = field(default_factory=list)  # arrival time (epoch s) of every API request
     kunci: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -163,6 +165,8 @@ def buat_app(keadaan: KeadaanEkinerja | None = None) -> Flask:
     def sinkron(jenis: str):
         if jenis not in JENIS:
             return _galat("jalur_tidak_dikenal", status=404, pesan="Not Found")
+        with keadaan.kunci:
+            keadaan.kedatangan.append(time.time())
         if keadaan.latensi_ms:
             time.sleep(keadaan.latensi_ms / 1000)
         if request.headers.get("x-api-key") not in keadaan.api_keys:
@@ -238,7 +242,14 @@ def buat_app(keadaan: KeadaanEkinerja | None = None) -> Flask:
             keadaan.perilaku.clear()
             keadaan.diterima.clear()
             keadaan.skp.clear()
+            keadaan.kedatangan.clear()
         return "", 204
+
+    @app.get("/_admin/kedatangan")
+    def daftar_kedatangan():
+        """Arrival times of every API request, to check a client's rate limit from the outside."""
+        with keadaan.kunci:
+            return jsonify({"kedatangan": list(keadaan.kedatangan)})
 
     return app
 

@@ -17,3 +17,48 @@ def sinkro_api(request):
 @functions_framework.cloud_event
 def sinkro_sapu_outbox(cloud_event):
     entrypoints.sapu_outbox(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_rencana_disepakati(cloud_event):
+    entrypoints.on_rencana_disepakati(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_predikat_ditetapkan(cloud_event):
+    entrypoints.on_predikat_ditetapkan(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_ptk_diperbarui(cloud_event):
+    entrypoints.on_ptk_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_pegawai_diperbarui(cloud_event):
+    entrypoints.on_pegawai_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_pegawai_ekinerja_diperbarui(cloud_event):
+    entrypoints.on_pegawai_ekinerja_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_skp_organisasi_diperbarui(cloud_event):
+    entrypoints.on_skp_organisasi_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_admin_instansi_diperbarui(cloud_event):
+    entrypoints.on_admin_instansi_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_jadwal_harian(cloud_event):
+    entrypoints.on_jadwal_harian(cloud_event)
+
+
+@functions_framework.cloud_event
+def sinkro_on_batch_dijadwalkan(cloud_event):
+    entrypoints.on_batch_dijadwalkan(cloud_event)

@@ -5,8 +5,14 @@ Tests call `bootstrap(**overrides)` with replacements instead of patching.
 from __future__ import annotations
 
 import functools
+from functools import cached_property
 from typing import Any
 
+from pydantic import Field
+
+from shared.errors import DomainError
+from shared.http import Api, Principal
+from shared.identity import ApiKeyVerifier, parse_hashed_keys
 from shared.platform import Platform
 from shared.settings import Settings, load_settings
 
@@ -14,12 +20,71 @@ from shared.settings import Settings, load_settings
 class SinkroSettings(Settings):
     """Settings of this service (beyond the platform's)."""
 
+    ekinerja_url: str = Field(alias="PMM_EKINERJA_URL", description="base URL of BKN's e-Kinerja Sinkro PMM API")
+    ekinerja_api_key: str = Field(alias="PMM_EKINERJA_API_KEY", min_length=8,
+                                  description="our x-api-key on e-Kinerja's whitelist (Secret Manager in prod)")
+    pepper_kunci_api: str = Field(alias="PMM_PEPPER_KUNCI_API", min_length=6,
+                                  description="pepper of the hashed partner API keys")
+    kunci_mitra: str = Field("", alias="PMM_KUNCI_MITRA",
+                             description="partner whitelist `name=hmac-sha256(key, pepper)`, comma-separated")
+    laju_per_detik: float = Field(20.0, alias="PMM_SINKRO_LAJU_PER_DETIK", gt=0, le=1000,
+                                  description="batch sends to e-Kinerja per second, all instances together")
+    ukuran_potongan: int = Field(100, alias="PMM_SINKRO_UKURAN_POTONGAN", ge=1, le=400,
+                                 description="(pegawai, jenis, periode) items per batch chunk message")
+    paralel_kirim: int = Field(8, alias="PMM_SINKRO_PARALEL", ge=1, le=64,
+                               description="concurrent sends inside one chunk consumer")
+    ulang_maks_percobaan: int = Field(4, alias="PMM_SINKRO_ULANG_MAKS", ge=1, le=10,
+                                      description="attempts per send for #9 (HTTP 5xx / timeout)")
+    ulang_jeda_dasar: float = Field(0.5, alias="PMM_SINKRO_ULANG_JEDA", ge=0, le=10,
+                                    description="base of the full-jitter backoff for #9, seconds")
+    batas_waktu_baca: float = Field(10.0, alias="PMM_SINKRO_BATAS_WAKTU", gt=0, le=60,
+                                    description="read timeout of one e-Kinerja call, seconds")
+
+
+class SinkroPlatform(Platform):
+    settings: SinkroSettings
+
+    @cached_property
+    def klien(self):
+        from sinkro.adapters.ekinerja import KebijakanUlang, KlienEkinerja
+        import requests
+
+        s = self.settings
+        session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=max(10, s.paralel_kirim * 4))
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        return KlienEkinerja(s.ekinerja_url, s.ekinerja_api_key, session=session,
+                             timeout=(3.05, s.batas_waktu_baca),
+                             kebijakan_ulang=KebijakanUlang(maks_percobaan=s.ulang_maks_percobaan,
+                                                            jeda_dasar=s.ulang_jeda_dasar))
+
+    @cached_property
+    def verifier_mitra(self) -> ApiKeyVerifier:
+        return ApiKeyVerifier(parse_hashed_keys(self.settings.kunci_mitra), self.settings.pepper_kunci_api)
+
+    def wire(self, api: Api) -> Api:
+        super().wire(api)
+        api.authenticate_partner = self.mitra
+        return api
+
+    def mitra(self, request) -> Principal:
+        """e-Kinerja calling us: a key off our whitelist is #6, with its actor and follow-up."""
+        from sinkro.domain.galat import entri
+
+        try:
+            return self.verifier_mitra.principal(request)
+        except DomainError as exc:
+            data = entri(6)
+            raise DomainError(exc.kode, exc.pesan, status=exc.status, nomor_galat=6, aktor=data.aktor.value,
+                              tindak_lanjut=list(data.tindak_lanjut)) from None
+
 
 @functools.cache
-def default() -> Platform:
+def default() -> SinkroPlatform:
     """The process-wide platform, built at first use from the environment."""
     return bootstrap()
 
 
-def bootstrap(settings: SinkroSettings | None = None, **overrides: Any) -> Platform:
-    return Platform(settings or load_settings(SinkroSettings), **overrides)
+def bootstrap(settings: SinkroSettings | None = None, **overrides: Any) -> SinkroPlatform:
+    return SinkroPlatform(settings or load_settings(SinkroSettings), **overrides)
