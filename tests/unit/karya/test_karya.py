@@ -210,3 +210,33 @@ def test_k6_video_dihapus_membuat_karya_tidak_tersedia():
     k2 = karya_contoh().perbarui_ketersediaan(None, T0)
     assert k2.status == "video_tidak_tersedia" and k2.alasan_tidak_tersedia == ["video_tidak_ditemukan"]
     assert k2.video.video_id == "dQw4w9WgXcQ"
+
+
+# --- edit rule and sort key (added with the service) ----------------------------------
+
+def test_k5_ubah_metadata_memakai_aturan_yang_sama_dan_tanpa_perubahan_mengembalikan_self():
+    from karya.domain.karya import urutan_waktu
+
+    k = karya_contoh()
+    t1 = T0 + timedelta(hours=1)
+    baru = k.ubah_metadata({"judul": "  Pecahan kue  ", "kategori": "materi_ajar"}, t1)
+    assert (baru.judul, baru.kategori, baru.diperbarui_pada, baru.versi) == ("Pecahan kue", "materi_ajar", t1, 1)
+    assert baru.persetujuan == k.persetujuan and baru.dibuat_pada == k.dibuat_pada
+    assert k.ubah_metadata({"judul": k.judul}, t1) is k
+    for perubahan, kode in (({"mata_pelajaran": "astrologi"}, "mata_pelajaran_tidak_dikenal"),
+                            ({"judul": ""}, "judul_wajib"),
+                            ({"kategori": "praktik_baik"}, "kategori_belum_tersedia"),
+                            ({"tingkat_kelas": "tk_a"}, "mata_pelajaran_tidak_sesuai_tingkat")):
+        with pytest.raises(DomainError) as e:
+            k.ubah_metadata(perubahan, t1)
+        assert e.value.kode == kode
+    with pytest.raises(ValueError):
+        k.ubah_metadata({"pemilik_id": "guru-2"}, t1)
+    assert urutan_waktu(T0) < urutan_waktu(T0 + timedelta(microseconds=1)) < urutan_waktu(T0 + timedelta(seconds=1))
+    assert k.urutan_waktu == urutan_waktu(T0)
+
+
+def test_k2_kategori_yang_kemudian_dinonaktifkan_tetap_boleh_dipertahankan_saat_mengubah():
+    k = karya_contoh().model_copy(update={"kategori": "praktik_baik"})  # switched off after it was saved
+    baru = k.ubah_metadata({"judul": "Judul baru"}, T0)
+    assert (baru.kategori, baru.judul) == ("praktik_baik", "Judul baru")
