@@ -68,10 +68,10 @@ def _email_valid(alamat: list[str | None]) -> list[str]:
 
 def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
     """``referensi.ptk.diperbarui``: newest PTK, identity index, open cycle (P15)."""
-    payload = event.data.model_dump()
-    lain = payload.pop("email_belajar_id_lain", []) or []
-    payload.pop("nik", None)  # not needed by kinerja: never stored
-    payload.pop("tanggal_lahir", None)  # the NIP carries it for ASN; kinerja needs nothing more
+    wire = event.data.model_dump()
+    lain = wire.get("email_belajar_id_lain") or []
+    # only what kinerja needs: NIK, birth date (the NIP carries it), PNS ID etc. are never stored here
+    payload = {k: v for k, v in wire.items() if k in Ptk.model_fields}
     ptk, kode, pesan = _validasi(Ptk, payload)
     if ptk is None:
         # an invalid secondary e-mail must not refuse the whole record: it is only skipped
@@ -104,7 +104,7 @@ def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
 
 def _terapkan_sederhana(tx: Tx, event: Event[Any], model: type, repository: repo.AggregateRepo, kunci: str,
                         lebih_baru_dari: Callable[[Any, Any], bool] = lebih_baru) -> None:
-    obj, kode, pesan = _validasi(model, event.data.model_dump())
+    obj, kode, pesan = _validasi(model, {k: v for k, v in event.data.model_dump().items() if k in model.model_fields})
     if obj is None:
         _tolak(tx, event, kunci, kode, pesan)
         return
@@ -131,8 +131,9 @@ def terapkan_rapor(tx: Tx, event: Event[Any]) -> None:
 
 def terapkan_dinas(tx: Tx, event: Event[Any]) -> None:
     """``referensi.dinas.diperbarui``: the Kepala Dinas, Pejabat Penilai of principals (P14)."""
-    payload = event.data.model_dump()
-    email = payload.pop("kepala_dinas_email_belajar_id", None)
+    wire = event.data.model_dump()
+    email = wire.get("kepala_dinas_email_belajar_id")
+    payload = {k: v for k, v in wire.items() if k in Dinas.model_fields}
     dinas, kode, pesan = _validasi(Dinas, payload)
     if dinas is None:
         _tolak(tx, event, f"dinas/{payload.get('dinas_id')}", kode, pesan)
