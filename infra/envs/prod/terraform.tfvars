@@ -1,0 +1,32 @@
+# Production for ~3 million teachers. Values and their reasoning: infra/README.md ("Sizing").
+# Semester start (first two weeks of January and July): keep these; between peaks lower the
+# api min_instances (see README) with a normal apply.
+project_id       = "pmm-prod"
+environment      = "prod"
+auth_audience    = "REPLACE-prod-web-client-id.apps.googleusercontent.com,REPLACE-prod-android-client-id.apps.googleusercontent.com"
+google_client_id = "REPLACE-prod-youtube-client-id.apps.googleusercontent.com"
+ekinerja_url     = "https://REPLACE-ekinerja.bkn.go.id/sinkro-pmm"
+public_url       = "https://guru.pmm.kemdikbud.go.id"
+cors_origins     = ["https://guru.pmm.kemdikbud.go.id"]
+
+external_publishers = {
+  dapodik          = ["serviceAccount:REPLACE-dapodik-publisher@REPLACE.iam.gserviceaccount.com"]
+  siasn            = ["serviceAccount:REPLACE-siasn-publisher@REPLACE.iam.gserviceaccount.com"]
+  ekinerja         = ["serviceAccount:REPLACE-ekinerja-publisher@REPLACE.iam.gserviceaccount.com"]
+  rapor_pendidikan = ["serviceAccount:REPLACE-rapor-publisher@REPLACE.iam.gserviceaccount.com"]
+}
+
+scaling_defaults = {
+  api      = { min_instances = 2, max_instances = 100, concurrency = 40, cpu = "1", memory = "1Gi", timeout_seconds = 60 }
+  consumer = { min_instances = 0, max_instances = 50, concurrency = 20, cpu = "1", memory = "512Mi", timeout_seconds = 120 }
+  sweeper  = { min_instances = 0, max_instances = 1, concurrency = 1, cpu = "1", memory = "512Mi", timeout_seconds = 60 }
+}
+
+# Per function (entry point name). The test suite fails when a key names no function.
+scaling = {
+  kinerja_api         = { min_instances = 20, max_instances = 400 }
+  karya_api           = { min_instances = 5, max_instances = 150 }
+  umpan_balik_api     = { min_instances = 3, max_instances = 100 }
+  sinkro_api          = { min_instances = 1, max_instances = 20 }
+  karya_periksa_video = { max_instances = 1, concurrency = 1, timeout_seconds = 540 }
+}

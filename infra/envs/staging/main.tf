@@ -1,0 +1,53 @@
+terraform {
+  required_version = ">= 1.9"
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = "~> 6.20"
+    }
+    google-beta = {
+      source  = "hashicorp/google-beta"
+      version = "~> 6.20"
+    }
+  }
+}
+
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}
+
+provider "google-beta" {
+  project = var.project_id
+  region  = var.region
+}
+
+module "platform" {
+  source                = "../../platform"
+  project_id            = var.project_id
+  environment           = var.environment
+  region                = var.region
+  gateway_region        = var.gateway_region
+  bundle_dir            = "${path.root}/../../../build/bundles"
+  auth_audience         = var.auth_audience
+  google_client_id      = var.google_client_id
+  ekinerja_url          = var.ekinerja_url
+  public_url            = var.public_url
+  cors_origins          = var.cors_origins
+  external_publishers   = var.external_publishers
+  max_delivery_attempts = var.max_delivery_attempts
+  scaling_defaults      = var.scaling_defaults
+  scaling               = var.scaling
+}
+
+output "gateway_hostname" {
+  value = module.platform.gateway_hostname
+}
+
+output "function_uris" {
+  value = module.platform.function_uris
+}
+
+output "dead_letter_subscriptions" {
+  value = module.platform.dead_letter_subscriptions
+}

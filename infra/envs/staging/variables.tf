@@ -1,0 +1,86 @@
+variable "project_id" {
+  type = string
+}
+
+variable "environment" {
+  description = "staging or prod (PMM_ENV)"
+  type        = string
+  validation {
+    condition     = contains(["staging", "prod"], var.environment)
+    error_message = "environment is staging or prod"
+  }
+}
+
+variable "region" {
+  description = "functions, Firestore, Pub/Sub storage, KMS, Scheduler, bucket"
+  type        = string
+  default     = "asia-southeast2"
+}
+
+variable "gateway_region" {
+  description = "API Gateway has no Jakarta region; the nearest one"
+  type        = string
+  default     = "asia-northeast1"
+}
+
+variable "auth_audience" {
+  description = "belajar.id OAuth client id(s) the tokens are issued to (comma-separated)"
+  type        = string
+}
+
+variable "google_client_id" {
+  description = "OAuth client id for the YouTube connection (karya)"
+  type        = string
+}
+
+variable "ekinerja_url" {
+  description = "base URL of BKN's e-Kinerja Sinkro PMM API"
+  type        = string
+}
+
+variable "public_url" {
+  description = "base URL the browser sees (web app / gateway host)"
+  type        = string
+}
+
+variable "cors_origins" {
+  description = "web origins allowed to upload with pre-signed URLs"
+  type        = list(string)
+}
+
+variable "external_publishers" {
+  description = "outside system (dapodik, siasn, ekinerja, rapor_pendidikan) => members allowed to publish its reference topics"
+  type        = map(list(string))
+  default     = {}
+}
+
+variable "max_delivery_attempts" {
+  description = "push deliveries before a message goes to its dead-letter topic"
+  type        = number
+  default     = 10
+}
+
+variable "scaling_defaults" {
+  description = "per role (api, consumer, sweeper); justified in infra/README.md"
+  type = map(object({
+    min_instances   = number
+    max_instances   = number
+    concurrency     = number
+    cpu             = string
+    memory          = string
+    timeout_seconds = number
+  }))
+}
+
+variable "scaling" {
+  description = "per function overrides (key: entry point name)"
+  type = map(object({
+    min_instances   = optional(number)
+    max_instances   = optional(number)
+    concurrency     = optional(number)
+    cpu             = optional(string)
+    memory          = optional(string)
+    timeout_seconds = optional(number)
+  }))
+  default = {}
+}

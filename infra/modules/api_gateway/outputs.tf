@@ -1,0 +1,7 @@
+output "hostname" {
+  value = google_api_gateway_gateway.this.default_hostname
+}
+
+output "openapi" {
+  value = local.openapi
+}

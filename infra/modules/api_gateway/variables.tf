@@ -1,0 +1,31 @@
+variable "project_id" {
+  type = string
+}
+
+variable "region" {
+  description = "an API Gateway region (not every region has it; see infra/README.md)"
+  type        = string
+}
+
+variable "environment" {
+  type = string
+}
+
+variable "openapi_template" {
+  description = "path of generated/gateway-openapi.json"
+  type        = string
+}
+
+variable "backends" {
+  description = "service => URL of its HTTP function"
+  type        = map(string)
+}
+
+variable "auth_audience" {
+  description = "belajar.id OAuth client id(s), comma-separated"
+  type        = string
+}
+
+variable "gateway_service_account_email" {
+  type = string
+}

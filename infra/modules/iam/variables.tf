@@ -1,0 +1,8 @@
+variable "project_id" {
+  type = string
+}
+
+variable "functions" {
+  description = "generated/functions.json .functions"
+  type        = any
+}

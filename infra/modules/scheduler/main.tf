@@ -1,0 +1,25 @@
+# Cloud Scheduler: one job per scheduler topic (generated/messaging.json .scheduler_jobs),
+# publishing {"jadwal": "<topic>"}: the outbox sweeper every minute, the daily Sinkro batch,
+# the daily video re-check.
+resource "google_cloud_scheduler_job" "this" {
+  for_each         = var.jobs
+  project          = var.project_id
+  region           = var.region
+  name             = each.key
+  description      = each.value.description
+  schedule         = each.value.schedule
+  time_zone        = each.value.time_zone
+  attempt_deadline = each.value.attempt_deadline
+  paused           = var.paused
+
+  retry_config {
+    retry_count          = 3
+    min_backoff_duration = "5s"
+    max_backoff_duration = "60s"
+  }
+
+  pubsub_target {
+    topic_name = var.topic_ids[each.value.topic]
+    data       = base64encode(each.value.data)
+  }
+}
