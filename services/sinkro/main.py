@@ -35,6 +35,11 @@ def sinkro_on_ptk_diperbarui(cloud_event):
 
 
 @functions_framework.cloud_event
+def sinkro_on_sekolah_diperbarui(cloud_event):
+    entrypoints.on_sekolah_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
 def sinkro_on_pegawai_diperbarui(cloud_event):
     entrypoints.on_pegawai_diperbarui(cloud_event)
 

@@ -72,6 +72,7 @@ for _topic, _fn, _what in (
     ("kinerja.rencana.disepakati", "sinkro_on_rencana_disepakati", "mirror the agreed SKP"),
     ("kinerja.predikat.ditetapkan", "sinkro_on_predikat_ditetapkan", "mirror the final predicate"),
     ("referensi.ptk.diperbarui", "sinkro_on_ptk_diperbarui", "mirror Dapodik identity, school, status, Plt."),
+    ("referensi.sekolah.diperbarui", "sinkro_on_sekolah_diperbarui", "mirror school names (#4)"),
     ("referensi.pegawai.diperbarui", "sinkro_on_pegawai_diperbarui", "mirror SIASN"),
     ("referensi.pegawai_ekinerja.diperbarui", "sinkro_on_pegawai_ekinerja_diperbarui", "mirror e-Kinerja"),
     ("referensi.skp_organisasi.diperbarui", "sinkro_on_skp_organisasi_diperbarui", "mirror organisation SKPs"),

@@ -269,6 +269,8 @@ on_rencana_disepakati = _konsumen("kinerja.rencana.disepakati", "sinkro_on_renca
 on_predikat_ditetapkan = _konsumen("kinerja.predikat.ditetapkan", "sinkro_on_predikat_ditetapkan",
                                    service.terapkan_predikat)
 on_ptk_diperbarui = _konsumen("referensi.ptk.diperbarui", "sinkro_on_ptk_diperbarui", service.terapkan_ptk)
+on_sekolah_diperbarui = _konsumen("referensi.sekolah.diperbarui", "sinkro_on_sekolah_diperbarui",
+                                  service.terapkan_sekolah)
 on_pegawai_diperbarui = _konsumen("referensi.pegawai.diperbarui", "sinkro_on_pegawai_diperbarui",
                                   service.terapkan_pegawai_siasn)
 on_pegawai_ekinerja_diperbarui = _konsumen("referensi.pegawai_ekinerja.diperbarui",

@@ -103,6 +103,12 @@ def terapkan_predikat(tx: Tx, event: Event) -> None:
               lambda lama: cm.dokumen_predikat(d, lama), {"ptk_id": d["ptk_id"]})
 
 
+def terapkan_sekolah(tx: Tx, event: Event) -> None:
+    d = event.data.model_dump(mode="json")
+    _terapkan(tx, "sekolah", cm.kunci(d["npsn"]), d["versi"], lambda lama: {k: d[k] for k in ("npsn", "nama", "versi")},
+              {"npsn": d["npsn"]})
+
+
 def terapkan_pegawai_siasn(tx: Tx, event: Event) -> None:
     d = event.data.model_dump(mode="json")
     _terapkan(tx, "siasn", cm.kunci(d["nip"]), d["versi"], lambda lama: d, {"nip": d["nip"]})
@@ -206,6 +212,8 @@ def baca_data(db: firestore.Client, pegawai_id: str, periode: str) -> dict[str, 
         r2 |= {"siasn": _col(db, "siasn").document(cm.kunci(nip)),
                "ekinerja": _col(db, "ekinerja").document(cm.kunci(nip)),
                "skp_terkirim": _col(db, "skp_terkirim").document(cm.kunci(nip, periode))}
+    if cm.npsn(data["ptk"].get("npsn_induk")):
+        r2["sekolah"] = _col(db, "sekolah").document(cm.kunci(data["ptk"]["npsn_induk"]))
     if atasan:
         r2["skp_organisasi"] = _col(db, "skp_organisasi").document(cm.kunci(atasan, periode))
     return data | _ambil(db, r2)
@@ -331,6 +339,7 @@ def _catat(p, k: _Konteks, *, galat: DomainError | None = None, id_sinkron: str 
         tx.create(tx.ref("log", log_id), entri)
         tx.set(status_ref, {
             "ptk_id": m.pegawai_id, "jenis": m.jenis, "periode": m.periode, "nip": cermin.pmm.nip,
+            "npsn": k.data["ptk"].get("npsn_induk"),
             "nama": entri["nama"], "atasan_nip": cermin.pmm.atasan_nip, "instansi_id": entri["instansi_id"],
             "hasil": entri["hasil"], "nomor_galat": entri["nomor_galat"], "kode": entri["kode"],
             "aktor": entri.get("aktor"), "nilai_pmm": entri.get("nilai_pmm"), "nilai_bkn": entri.get("nilai_bkn"),

@@ -128,16 +128,19 @@ def versi_untuk(jenis: JenisSinkro, data: dict[str, Any]) -> int | None:
 
 
 def bangun_cermin(data: dict[str, Any], periode: str) -> CerminSinkro:
-    """`data` holds the mirror documents of one pegawai and period: ptk, rencana, predikat,
+    """`data` holds the mirror documents of one pegawai and period: ptk, sekolah, rencana, predikat,
     siasn, ekinerja, skp_organisasi, skp_terkirim (any may be None except ptk)."""
     ptk, rencana, predikat = data["ptk"], data.get("rencana"), data.get("predikat")
     siasn, ekin, org, terkirim = data.get("siasn"), data.get("ekinerja"), data.get("skp_organisasi"), \
         data.get("skp_terkirim")
     nip_pmm = nip(ptk.get("nip"))
     atasan_nip = nip((rencana or {}).get("atasan_nip"))
-    sekolah = None
-    if rencana and npsn(rencana.get("npsn")) and teks(rencana.get("nama_sekolah"), 200):
-        sekolah = {"npsn": rencana["npsn"], "nama": teks(rencana["nama_sekolah"], 200)}
+    sekolah = None  # Dapodik's school of the pegawai: its name from the school record, else from the plan
+    induk = npsn(ptk.get("npsn_induk"))
+    nama_induk = teks((data.get("sekolah") or {}).get("nama"), 200) or \
+        (teks(rencana.get("nama_sekolah"), 200) if rencana and rencana.get("npsn") == induk else None)
+    if induk and nama_induk:
+        sekolah = {"npsn": induk, "nama": nama_induk}
     pmm: dict[str, Any] = {
         "pegawai_id": ident(ptk["ptk_id"]),
         "nip": nip_pmm,
@@ -145,7 +148,7 @@ def bangun_cermin(data: dict[str, Any], periode: str) -> CerminSinkro:
         "status_kepegawaian": status_kepegawaian(ptk.get("status_kepegawaian")),
         "peran": "kepala_sekolah" if ptk.get("jabatan") == "kepala_sekolah" else "guru",
         "sekolah": sekolah,
-        "sekolah_sejak": ptk.get("sekolah_sejak") if sekolah and sekolah["npsn"] == ptk.get("npsn_induk") else None,
+        "sekolah_sejak": ptk.get("sekolah_sejak") if sekolah else None,
         "atasan_nip": atasan_nip,
         "penugasan_plt": [{"npsn": p["npsn"], "nama_sekolah": f"NPSN {p['npsn']}"}
                           for p in ptk.get("plt", []) if npsn(p.get("npsn"))],
