@@ -435,3 +435,43 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def registry_drift(messaging: dict[str, Any]) -> list[str]:
+    """Differences between the registry and a messaging document (what Terraform deploys), both ways."""
+    from shared.contracts import SUBSCRIPTIONS, TOPICS, dead_letter_topic, subscription_id
+
+    out = []
+    deployed_topics = set(messaging.get("topics", {}))
+    for name in sorted(set(TOPICS) - deployed_topics):
+        out.append(f"topic {name} is registered in shared/contracts but not deployed by Terraform")
+    for name in sorted(deployed_topics - set(TOPICS)):
+        out.append(f"topic {name} is deployed by Terraform but no longer registered in shared/contracts")
+    subs = messaging.get("subscriptions", {})
+    pending = messaging.get("pending_subscriptions", {})
+    registered = {subscription_id(s): s for s in SUBSCRIPTIONS}
+    for sid, spec in sorted(registered.items()):
+        if sid in pending:
+            continue
+        got = subs.get(sid)
+        if got is None:
+            out.append(f"subscription {sid} ({spec.topic} -> {spec.function}) is registered but not deployed")
+            continue
+        if got["topic"] != spec.topic or got["function"] != spec.function:
+            out.append(f"subscription {sid} deploys {got['topic']} -> {got['function']}, registry says "
+                       f"{spec.topic} -> {spec.function}")
+        if got["dead_letter_topic"] != dead_letter_topic(spec):
+            out.append(f"subscription {sid} dead-letters to {got['dead_letter_topic']}, not {dead_letter_topic(spec)}")
+        if got["topic"] not in deployed_topics:
+            out.append(f"subscription {sid} reads topic {got['topic']}, which Terraform does not deploy")
+    for sid in sorted(set(subs) - set(registered)):
+        out.append(f"subscription {sid} is deployed but not registered in shared/contracts")
+    dlqs = messaging.get("dead_letter_topics", {})
+    for sid, sub in sorted(subs.items()):
+        dlq = dlqs.get(sub["dead_letter_topic"])
+        if dlq is None or dlq.get("source_subscription") != sid or not dlq.get("subscription"):
+            out.append(f"dead-letter topic {sub['dead_letter_topic']} of {sid} is missing or has no subscription")
+    for topic, spec in sorted(TOPICS.items()):
+        if spec.producer == "cloud_scheduler" and topic not in {j["topic"] for j in messaging.get("scheduler_jobs", {}).values()}:
+            out.append(f"scheduler topic {topic} has no Cloud Scheduler job")
+    return out
