@@ -512,8 +512,25 @@ def _buka(tx: Tx, token: str) -> tuple[TautanBerbagi, KaryaTersimpan]:
 
 
 def buka_tautan(p: Any, token: str) -> tuple[TautanBerbagi, KaryaTersimpan]:
-    """A colleague opens a shared link (K7): valid and not revoked (nor its root)."""
-    return p.uow.run(lambda tx: _buka(tx, token))
+    """A colleague opens a shared link (K7): valid and not revoked (nor its root).
+    Read-only, so plain reads (no transaction): link, then its root and the karya together."""
+    col = p.db.collection(collection_name(SERVICE, TAUTAN))
+    snap = col.document(berbagi.hash_token(token)).get()
+    if not snap.exists:
+        raise _tautan_tidak_valid()
+    tautan = TautanBerbagi.model_validate(snap.to_dict())
+    karya_ref = p.db.collection(collection_name(SERVICE, "karya")).document(tautan.karya_id)
+    refs = [karya_ref] + ([col.document(tautan.akar_hash)] if tautan.akar_hash != tautan.token_hash else [])
+    found = {s.reference.path: s for s in p.db.get_all(refs)}
+    akar = tautan
+    if len(refs) == 2:
+        s_akar = found.get(refs[1].path)
+        akar = TautanBerbagi.model_validate(s_akar.to_dict()) if s_akar is not None and s_akar.exists else None
+    berbagi.periksa_tautan(tautan, akar)
+    s_karya = found.get(karya_ref.path)
+    if s_karya is None or not s_karya.exists:  # deleted by its owner
+        raise _tautan_tidak_valid()
+    return tautan, KaryaTersimpan.model_validate(s_karya.to_dict())
 
 
 def teruskan(p: Any, pelaku: str, token: str, now: datetime) -> tuple[str, TautanBerbagi, KaryaTersimpan]:
