@@ -337,3 +337,45 @@ def test_s4_referensi_tidak_valid_tidak_menghentikan_topik(stack):
     assert ref.get().to_dict()["kode"] == "nip_tanggal_lahir_tidak_valid"
 
 
+
+
+# Budgets per request (reads, writes) of the plan and observation routes: the figures in
+# services/kinerja/README.md; a change that makes a route costlier fails here first.
+ANGGARAN = {
+    ("PUT", "/v1/kinerja/rencana/<rencana_id>/cek-data"): (3, 1),
+    ("PUT", "/v1/kinerja/rencana/<rencana_id>/praktik-kinerja"): (4, 1),
+    ("PUT", "/v1/kinerja/rencana/<rencana_id>/rangkuman"): (3, 1),
+    ("POST", "/v1/kinerja/rencana/<rencana_id>/ajukan"): (6, 2),
+    ("POST", "/v1/kinerja/rencana/<rencana_id>/setujui"): (2, 2),
+    ("POST", "/v1/kinerja/rencana/<rencana_id>/sepakati"): (5, 2),
+    ("PUT", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/persiapan"): (4, 1),
+    ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/persiapan/kumpulkan"): (4, 1),
+    ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/jadwal"): (5, 1),
+    ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/observasi"): (5, 1),
+    ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/tindak-lanjut/kumpulkan"): (3, 1),
+    ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/refleksi/kumpulkan"): (3, 1),
+    ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/penilaian-tindak-lanjut"): (5, 1),
+}
+
+
+def test_zz_baca_tulis_firestore_per_rute_dalam_anggaran(stack):
+    """Reads/writes of each successful plan and observation request, from the function's request log."""
+    import json
+
+    terukur: dict[tuple[str, str], set[tuple[int, int]]] = {}
+    log = stack.state_dir / "logs" / "kinerja.log"
+    for line in log.read_text(errors="replace").splitlines():
+        if not line.startswith("{"):
+            continue
+        rec = json.loads(line)
+        http = rec.get("httpRequest") or {}
+        if rec.get("message") != "request" or http.get("status", 500) >= 300:
+            continue
+        kunci = (http.get("requestMethod"), rec.get("route"))
+        terukur.setdefault(kunci, set()).add((rec["firestore_reads"], rec["firestore_writes"]))
+    print("\nroute (reads, writes):")
+    for (m, r), v in sorted(terukur.items(), key=lambda kv: (kv[0][1] or "", kv[0][0] or "")):
+        print(f"  {m} {r}: {sorted(v)}")
+    for kunci, (baca, tulis) in ANGGARAN.items():
+        assert kunci in terukur, f"{kunci} not exercised"
+        assert all(b <= baca and t <= tulis for b, t in terukur[kunci]), (kunci, terukur[kunci])
