@@ -239,7 +239,9 @@ class LocalCloud:
             procs = [self._start(p) for p in wanted]
             self._save(procs)
             self._wait_ready(procs)
-            self.provision(with_push=only is None or "gateway" in only)
+            names = {p.name for p in procs}
+            if "pubsub" in names:
+                self.provision(with_push=only is None or "gateway" in only)
         except BaseException:
             self.stop(procs)
             self.state_file.unlink(missing_ok=True)

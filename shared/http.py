@@ -165,6 +165,9 @@ class Api:
                    tags=["operasional"])(lambda ctx: {"status": "ok", "layanan": self.service})
         self.route("GET", "/openapi.json", auth="public", summary="This OpenAPI document",
                    tags=["operasional"])(lambda ctx: self.openapi())
+        self.readiness: Callable[[], Any] | None = None
+        self.route("GET", "/siap", auth="public", summary="Readiness: the function reaches its dependencies",
+                   tags=["operasional"], errors={503: "A dependency is unreachable"})(self._siap)
 
     def route(self, method: str, path: str, *, auth: Auth = "user", body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
@@ -176,6 +179,16 @@ class Api:
                                      tags or [self.service], errors or {}))
             return handler
         return register
+
+    def _siap(self, ctx: "Ctx") -> dict[str, str]:
+        if self.readiness is None:
+            raise DomainError("belum_siap", "Layanan belum siap.", status=503)
+        try:
+            self.readiness()
+        except Exception:  # noqa: BLE001 - any dependency failure means not ready
+            log.warning("readiness check failed", exc_info=True)
+            raise DomainError("belum_siap", "Layanan belum dapat menjangkau basis data.", status=503) from None
+        return {"status": "siap", "layanan": self.service}
 
     # --- dispatch
     def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str], bool]:
@@ -211,6 +224,8 @@ class Api:
             log.exception("unhandled error", extra={"route": route.path if route else request.path})
             response = problem(500, "galat_internal",
                                "Terjadi kesalahan pada sistem kami. Coba lagi beberapa saat lagi.")
+        if route is not None and "operasional" in route.tags and response.status_code < 500:
+            return response  # probes (health, readiness, openapi) would flood the log; the platform logs them
         log.info("request", extra={
             "httpRequest": {"requestMethod": request.method, "status": response.status_code,
                             "latency": f"{time.perf_counter() - started:.4f}s"},

@@ -17,7 +17,7 @@ from cloudevents.http import CloudEvent
 from shared.consumer import consume
 from shared.contracts.platform import OUTBOX_SAPU
 from shared.events import Event, EventPayload
-from shared.firestore import Tx, UnitOfWork, firestore_client
+from shared.firestore import Tx, UnitOfWork, collection_name, firestore_client
 from shared.http import Api
 from shared.identity import TokenVerifier
 from shared.outbox import PubSubOutbox
@@ -49,6 +49,8 @@ class Platform:
         return TokenVerifier(s.auth_issuer, s.auth_audience, s.auth_certs_url, s.auth_hosted_domain)
 
     def wire(self, api: Api) -> Api:
+        # Readiness: one plain document read proves credentials and network to Firestore.
+        api.readiness = lambda: self.db.collection(collection_name(self.service, "platform")).document("siap").get()
         api.authenticate_user = lambda request: self.verifier.principal(request)
         api.project_id = self.settings.project_id
         api.max_body_bytes = self.settings.max_body_bytes

@@ -21,6 +21,8 @@ def test_every_service_answers_health_and_openapi_under_one_base_url(as_user, sl
     anonymous = as_user()
     health = anonymous.get(f"/v1/{slug}/health")
     assert health.status_code == 200 and health.json()["status"] == "ok"
+    ready = anonymous.get(f"/v1/{slug}/siap")
+    assert ready.status_code == 200 and ready.json()["status"] == "siap"  # reached the Firestore emulator
     doc = anonymous.get(f"/v1/{slug}/openapi.json").json()
     assert doc["openapi"].startswith("3.") and f"/v1/{slug}/health" in doc["paths"]
 

@@ -134,3 +134,22 @@ def test_openapi_describes_routes_models_and_security():
     assert {p["name"] for p in op["parameters"]} == {"benda_id", "halaman"}
     assert doc["components"]["schemas"]["Badan"]["additionalProperties"] is False
     assert "security" not in doc["paths"]["/v1/karya/health"]["get"]
+
+
+def test_time_override_header_only_when_allowed():
+    api = Api("karya", "karya", "Uji")
+    api.authenticate_user = lambda request: Principal(sub="guru-1")
+
+    @api.route("GET", "/jam")
+    def jam(ctx):
+        return {"now": ctx.now.isoformat()}
+
+    headers = {"X-Pmm-Waktu-Uji": "2026-03-10T08:00:00+07:00"}
+    with flask.Flask("x").test_request_context("/v1/karya/jam", headers=headers):
+        real = api.dispatch(flask.request).json["now"]
+    assert not real.startswith("2026-03-10")
+    api.allow_time_override = True
+    with flask.Flask("x").test_request_context("/v1/karya/jam", headers=headers):
+        assert api.dispatch(flask.request).json["now"] == "2026-03-10T08:00:00+07:00"
+    with flask.Flask("x").test_request_context("/v1/karya/jam", headers={"X-Pmm-Waktu-Uji": "kemarin"}):
+        assert api.dispatch(flask.request).json["kode"] == "waktu_uji_tidak_valid"
