@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 import pytest
 import requests
 from google.cloud import firestore, pubsub_v1
+from google.cloud.firestore_v1.base_query import FieldFilter
 
 from local.cloud import LOCAL_PARTNER_KEY
 from shared.contracts.platform import JadwalTick
@@ -160,7 +161,7 @@ def test_s2_rekap_admin_instansi_menghitung_per_nomor_dan_ekspor_csv(stack, as_u
     bus([e for d in worlds for e in d.events()] + [admin(f"adm-{instansi}", email_admin, [instansi])])
     for d in worlds:
         tunggu_cermin(bus.db, d)
-    wait_until(lambda: list(bus.db.collection("sinkro__admin").where("email", "==", email_admin).stream()),
+    wait_until(lambda: list(bus.db.collection("sinkro__admin").where(filter=FieldFilter("email", "==", email_admin)).stream()),
                timeout=60, what="admin cermin")
     for d in worlds:
         assert sinkron(as_user(f"sub-{d.u}", d.email)).status_code == 422

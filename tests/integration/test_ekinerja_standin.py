@@ -221,3 +221,14 @@ def test_log_akses_standin_menyamarkan_nip(standin, caplog):
         atur(standin, gagal_kali=0)
     assert "/_admin/perilaku/<nip>" in caplog.text
     assert NIP not in caplog.text
+
+
+def test_kedatangan_mencatat_setiap_permintaan_untuk_memeriksa_laju(standin, klien):
+    """The batch benchmark checks the client's rate limit from the outside with these times."""
+    url, _ = standin
+    klien.kirim_skp(skp())
+    klien.kirim_skp(skp())
+    kedatangan = requests.get(f"{url}/_admin/kedatangan", timeout=2).json()["kedatangan"]
+    assert len(kedatangan) == 2 and kedatangan == sorted(kedatangan)
+    assert requests.post(f"{url}/_admin/reset", timeout=2).status_code == 204
+    assert requests.get(f"{url}/_admin/kedatangan", timeout=2).json()["kedatangan"] == []

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
+from google.cloud.firestore_v1.base_query import FieldFilter
 from werkzeug.serving import make_server
 
 from local.standins.ekinerja import KeadaanEkinerja, PenanganTanpaNip, buat_app
@@ -119,8 +120,6 @@ def test_s3_setiap_galat_dari_event_lalu_perbaikan_berhasil(p, standin, sk):
     d = dunia(p, sk)
     if sk.standin:
         requests.put(f"{url}/_admin/perilaku/{d.nip}", json=sk.standin, timeout=5).raise_for_status()
-    if sk.perbaikan == "skp_dulu":
-        pass
     hasil = sinkron(p, d, sk.jenis)
     if sk.perbaikan == "peringatan":  # #4 A: may proceed, shown as a warning
         assert hasil.hasil == "berhasil"
@@ -172,7 +171,7 @@ def test_s1_idempoten_versi_sama_tidak_dikirim_lagi_versi_baru_dikirim(p, standi
         **(d.rencana | {"versi": 2})))
     assert sinkron(p, d).hasil == "berhasil"
     assert sorted(c["versi"] for c in diterima(standin, d.nip)) == [1, 2]
-    logs = [x.to_dict() for x in p.db.collection("sinkro__log").where("pegawai_id", "==", d.ptk_id).stream()]
+    logs = [x.to_dict() for x in p.db.collection("sinkro__log").where(filter=FieldFilter("pegawai_id", "==", d.ptk_id)).stream()]
     assert len(logs) == 2  # the no-op is not an attempt
 
 
