@@ -17,3 +17,28 @@ def umpan_balik_api(request):
 @functions_framework.cloud_event
 def umpan_balik_sapu_outbox(cloud_event):
     entrypoints.sapu_outbox(cloud_event)
+
+
+@functions_framework.cloud_event
+def umpan_balik_on_karya_dipublikasikan(cloud_event):
+    entrypoints.on_karya_dipublikasikan(cloud_event)
+
+
+@functions_framework.cloud_event
+def umpan_balik_on_karya_diperbarui(cloud_event):
+    entrypoints.on_karya_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def umpan_balik_on_karya_dihapus(cloud_event):
+    entrypoints.on_karya_dihapus(cloud_event)
+
+
+@functions_framework.cloud_event
+def umpan_balik_on_ptk_diperbarui(cloud_event):
+    entrypoints.on_ptk_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def umpan_balik_on_umpan_balik_dikirim(cloud_event):
+    entrypoints.on_umpan_balik_dikirim(cloud_event)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from shared.contracts.registry import register_subscription, register_topic  # noqa: F401
+from shared.contracts.registry import register_subscription, register_topic
 from shared.events import EventPayload
 
 
@@ -24,3 +24,15 @@ class UmpanBalikDikirim(EventPayload):
 UMPAN_BALIK_DIKIRIM = register_topic(
     "umpan_balik.umpan_balik.dikirim", UmpanBalikDikirim, "umpan_balik",
     "A colleague sent feedback on a karya; the karya list shows feedback counts from it.")
+
+# What the umpan_balik service's functions consume (main.py has one CloudEvent function each).
+register_subscription("karya.karya.dipublikasikan", "umpan_balik", "umpan_balik_on_karya_dipublikasikan",
+                      "mirror the karya's owner, kategori and title (who may give feedback, which questionnaire)")
+register_subscription("karya.karya.diperbarui", "umpan_balik", "umpan_balik_on_karya_diperbarui",
+                      "keep the mirrored owner, kategori and title at the newest karya version")
+register_subscription("karya.karya.dihapus", "umpan_balik", "umpan_balik_on_karya_dihapus",
+                      "a deleted karya takes no more feedback and its feedback is no longer served")
+register_subscription("referensi.ptk.diperbarui", "umpan_balik", "umpan_balik_on_ptk_diperbarui",
+                      "the giver's role (guru / kepala sekolah, Plt.) by the hash of their belajar.id e-mail")
+register_subscription("umpan_balik.umpan_balik.dikirim", "umpan_balik", "umpan_balik_on_umpan_balik_dikirim",
+                      "sharded questionnaire counters (U5) and the owner's notification (U4), once per event")

@@ -37,6 +37,7 @@ class Notifikasi(FrozenModel):
     karya_id: Identifier
     umpan_balik_id: Identifier
     pemberi_peran: PeranPemberi
+    karya_judul: str | None = None  # shown in the list; copied from the feedback, no extra read
     dibaca: bool = False
     dibuat: AwareDatetime
     dibaca_pada: AwareDatetime | None = None
@@ -56,6 +57,7 @@ def buat_notifikasi(
     umpan_balik_id: str,
     pemberi_peran: PeranPemberi,
     dibuat: datetime,
+    karya_judul: str | None = None,
 ) -> Notifikasi:
     """The unread notification of one feedback event (same event, same result)."""
     return Notifikasi(
@@ -64,6 +66,7 @@ def buat_notifikasi(
         karya_id=karya_id,
         umpan_balik_id=umpan_balik_id,
         pemberi_peran=pemberi_peran,
+        karya_judul=karya_judul,
         dibuat=dibuat,
     )
 

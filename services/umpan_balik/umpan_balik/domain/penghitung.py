@@ -2,10 +2,12 @@
 
 Many colleagues may answer one karya's questionnaire at once, and a Firestore
 document takes about one write a second, so the counts are spread over
-`SHARD_COUNT` shard documents per (karya, questionnaire version):
+`SHARD_COUNT` shard documents per (karya, questionnaire version), in one flat
+collection so that one query on `karya_id` reads every version's shards:
 
-    penghitung_kuesioner/{karya_id}~{kuesioner_id}/shard/{0..SHARD_COUNT-1}
+    penghitung/{karya_id}~{kuesioner_id}~{shard 0..SHARD_COUNT-1}
     {
+      "karya_id": ..., "kuesioner_id": ..., "shard": <int>,
       "jumlah_umpan_balik": <int>,
       "jumlah": {<pertanyaan_id>: {<pilihan_id>: <int>}}
     }
@@ -31,7 +33,7 @@ from umpan_balik.domain.validasi import UmpanBalikTervalidasi
 
 SHARD_COUNT = 10
 """Shards per counter: ~10 writes a second per karya before contention. Raising
-it later is safe: `gabung_shard` reads whatever shards exist."""
+it later is safe: the read side queries every shard of a karya, whatever exists."""
 
 
 def pilih_shard(event_id: str, shard_count: int = SHARD_COUNT) -> int:
@@ -46,6 +48,11 @@ def pilih_shard(event_id: str, shard_count: int = SHARD_COUNT) -> int:
 def id_penghitung(karya_id: str, kuesioner_id: str) -> str:
     """Parent document id of a counter: one per karya and questionnaire version."""
     return f"{karya_id}~{kuesioner_id}"
+
+
+def id_shard(karya_id: str, kuesioner_id: str, shard: int) -> str:
+    """Document id of one shard (natural key; the karya id is random, so ids spread)."""
+    return f"{id_penghitung(karya_id, kuesioner_id)}~{shard}"
 
 
 def kenaikan_shard(umpan_balik: UmpanBalikTervalidasi) -> dict[str, int]:
