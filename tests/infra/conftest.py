@@ -28,7 +28,7 @@ def unquote(value):
     if isinstance(value, list):
         return [unquote(v) for v in value]
     if isinstance(value, dict):
-        return {unquote(k): unquote(v) for k, v in value.items()}
+        return {unquote(k): unquote(v) for k, v in value.items() if k not in ("__comments__", "__is_block__")}
     return value
 
 
@@ -99,7 +99,7 @@ def tool_venv(name: str, requirements: Path) -> tuple[Path, float]:
     venv = TOOLS / f"{name}-{digest}"
     python = venv / "bin" / "python"
     done = venv / ".installed"
-    if done.exists() and python.exists():
+    if done.exists() and python.exists() and (venv / "pyvenv.cfg").exists():
         return python, 0.0
     started = time.monotonic()
     TOOLS.mkdir(parents=True, exist_ok=True)
