@@ -8,6 +8,8 @@ tests pass replacements instead of patching.
 """
 from __future__ import annotations
 
+import os
+import signal
 from datetime import timedelta
 from functools import cached_property
 from typing import Any, Callable
@@ -22,6 +24,27 @@ from shared.http import Api
 from shared.identity import TokenVerifier
 from shared.outbox import PubSubOutbox
 from shared.settings import Settings
+
+
+CRASH_FILE_ENV = "PMM_UJI_MATI_SETELAH_COMMIT"
+
+
+def crash_hook(settings: Settings) -> Callable[[], None] | None:
+    """Fault injection, honoured only when PMM_ENV is `local` or `test`: while the file named by
+    PMM_UJI_MATI_SETELAH_COMMIT exists, the next commit removes it and SIGKILLs its own process
+    between the commit and the publish (the sweeper must heal what is left in the outbox)."""
+    path = os.environ.get(CRASH_FILE_ENV)
+    if not path or settings.environment not in ("local", "test"):
+        return None
+
+    def crash() -> None:
+        try:
+            os.unlink(path)  # atomic: exactly one commit (of one process) dies per file
+        except FileNotFoundError:
+            return
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    return crash
 
 
 class Platform:
@@ -41,7 +64,7 @@ class Platform:
 
     @cached_property
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.db, self.service, self.outbox)
+        return UnitOfWork(self.db, self.service, self.outbox, crash_after_commit=crash_hook(self.settings))
 
     @cached_property
     def verifier(self) -> TokenVerifier:
