@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: up down status test test-unit test-integration test-e2e bench venv clean token
+.PHONY: up down status test test-unit test-integration test-e2e bench venv clean token explorer browser demo walkthrough
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,29 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-up: $(STAMP)  ## start emulators, moto, stand-ins, every function and the gateway on :8080
+# The API explorer's Swagger UI assets: the npm package pinned in local/explorer/package.json,
+# installed into local/explorer/node_modules/ (git-ignored); scripts off (no telemetry), no lock file.
+EXPLORER_STAMP := local/explorer/node_modules/.installed
+$(EXPLORER_STAMP): local/explorer/package.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+	cd local/explorer && npm install --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(EXPLORER_STAMP)
+
+explorer: $(EXPLORER_STAMP)
+
+# Headless Chromium from Debian's packages for the browser test (installed only when missing).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+up: $(STAMP) $(EXPLORER_STAMP)  ## start emulators, moto, stand-ins, every function and the gateway on :8080
 	$(PY) -m local.cloud up
+	@if [ "$(DEMO)" = "1" ]; then $(PY) -m local.demo; fi
+
+demo: $(STAMP)  ## load the demo world into the running stack (idempotent) and print who is who
+	$(PY) -m local.demo
+
+walkthrough: $(STAMP)  ## the whole story over HTTP against the running stack, step by step
+	$(PY) -m local.walkthrough
 
 down:  ## stop exactly what `make up` started
 	@if [ -x $(PY) ]; then $(PY) -m local.cloud down; fi
@@ -27,7 +48,7 @@ status: $(STAMP)
 token: $(STAMP)  ## make token SUB=guru-001 EMAIL=guru1@belajar.id
 	@$(PY) -m local.identity mint --sub "$(SUB)" $(if $(EMAIL),--email "$(EMAIL)")
 
-test: $(STAMP)  ## unit, integration (emulators) and end-to-end (whole stack) tests
+test: $(STAMP) $(EXPLORER_STAMP) browser  ## unit, integration (emulators) and end-to-end (whole stack) tests
 	$(PY) -m pytest -q
 
 test-unit: $(STAMP)
@@ -36,7 +57,7 @@ test-unit: $(STAMP)
 test-integration: $(STAMP)
 	$(PY) -m pytest -q tests/integration
 
-test-e2e: $(STAMP)
+test-e2e: $(STAMP) $(EXPLORER_STAMP) browser
 	$(PY) -m pytest -q tests/e2e
 
 bench: $(STAMP)  ## prints figures; not a test

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import mimetypes
 import sys
 import threading
+from pathlib import Path
 
 import requests
 from functions_framework._http.gunicorn import GunicornApplication
@@ -20,8 +22,51 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authoriza
               "transfer-encoding", "upgrade", "content-length", "content-encoding", "host"}
 
 
+# The API explorer (local/explorer/): static pages under /_explorer/, Swagger UI's assets from the
+# npm package swagger-ui-dist (installed by `make` into local/explorer/node_modules/, git-ignored)
+# under /_explorer/swagger-ui/, and the AsyncAPI document rendered as HTML at /_explorer/asyncapi.html.
+EXPLORER_DIR = Path(__file__).resolve().parent / "explorer"
+SWAGGER_UI_DIR = EXPLORER_DIR / "node_modules" / "swagger-ui-dist"
+STATIC_TYPES = {".html", ".css", ".js", ".png", ".svg", ".ico", ".json", ".map"}
+
+
+def explorer_file(path: str) -> Path | None:
+    """The file a `/_explorer/...` path names, or None (never outside the two folders, no dotfiles)."""
+    rest = path[len("/_explorer/"):]
+    root = EXPLORER_DIR
+    if rest.startswith("swagger-ui/"):
+        root, rest = SWAGGER_UI_DIR, rest[len("swagger-ui/"):]
+    if not rest or any(part.startswith(".") or part == "node_modules" for part in rest.split("/")):
+        return None
+    candidate = (root / rest).resolve()
+    if root.resolve() not in candidate.parents or candidate.suffix not in STATIC_TYPES or not candidate.is_file():
+        return None
+    return candidate
+
+
 def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
     local = threading.local()
+    asyncapi_html: list[bytes] = []
+
+    def explorer(start_response, path: str):
+        if path == "/_explorer/asyncapi.html":
+            if not asyncapi_html:
+                from local.explorer import render_asyncapi_html
+                asyncapi_html.append(render_asyncapi_html().encode())
+            body, ctype = asyncapi_html[0], "text/html; charset=utf-8"
+        else:
+            found = explorer_file(path)
+            if found is None:
+                pesan = ("Berkas penjelajah API tidak ada. Aset Swagger UI dipasang oleh `make up` "
+                         "(local/explorer/node_modules)." if "/swagger-ui/" in path else "Alamat yang diminta tidak ada.")
+                return problem(start_response, "404 Not Found", "rute_tidak_ditemukan", pesan)
+            body = found.read_bytes()
+            ctype = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+            if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
+                ctype += "; charset=utf-8"
+        start_response("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body))),
+                                  ("Cache-Control", "no-cache")])
+        return [body]
 
     def session() -> requests.Session:
         if not hasattr(local, "session"):
@@ -39,6 +84,8 @@ def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
         if path in ("/", "") and index_html is not None:
             start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
             return [index_html]
+        if path.startswith("/_explorer/") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return explorer(start_response, path)
         if len(parts) < 3 or parts[1] != "v1" or parts[2] not in upstreams:
             return problem(start_response, "404 Not Found", "rute_tidak_ditemukan", "Alamat yang diminta tidak ada.")
         url = upstreams[parts[2]] + path
