@@ -5,7 +5,7 @@ Every chunk consumer reserves a block of send slots from one shared schedule
 not per send), then starts each send no earlier than its slot. Slots are 1/R
 apart across the whole schedule, so sends start at most R per second in
 total. A slot missed by more than `toleransi` (the worker was busy) is
-dropped rather than used late, so late sends cannot bunch up; unused slots
+dropped rather than used late (default 20 ms), so late sends cannot bunch up; unused slots
 only lower throughput. The number of slots per block bounds the waste.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ class PenjatahLaju:
     """Hands out send slots to the threads of one chunk consumer."""
 
     def __init__(self, pesan_blok: Callable[[int], float], laju: float, *, blok: int | None = None,
-                 toleransi: float = 0.25, jam: Callable[[], float] = time.time,
+                 toleransi: float = 0.02, jam: Callable[[], float] = time.time,
                  tidur: Callable[[float], None] = time.sleep) -> None:
         if laju <= 0:
             raise ValueError("laju harus > 0")
