@@ -31,9 +31,13 @@ from shared.models import FrozenModel
 from umpan_balik.domain.kuesioner import Kuesioner
 from umpan_balik.domain.validasi import UmpanBalikTervalidasi
 
-SHARD_COUNT = 10
-"""Shards per counter: ~10 writes a second per karya before contention. Raising
-it later is safe: the read side queries every shard of a karya, whatever exists."""
+SHARD_COUNT = 32
+"""Shards per counter (karya, questionnaire version). Measured (integration test of
+200 concurrent feedbacks): the local stack delivers ~17 feedbacks a second to one
+karya; 10 shards gave ~2 writes/s per document on average (7 in the worst 1 s
+window), 32 keep the average near 0.5/s. The owner's analysis reads at most 32
+small documents per version. Changing it later is safe: the read side queries
+every shard of a karya, whatever exists."""
 
 
 def pilih_shard(event_id: str, shard_count: int = SHARD_COUNT) -> int:
