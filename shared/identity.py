@@ -83,7 +83,10 @@ class TokenVerifier:
         return claims
 
     def principal(self, request: flask.Request) -> Principal:
-        header = request.headers.get("Authorization", "")
+        # Behind API Gateway the caller's token moves to X-Forwarded-Authorization (the gateway
+        # calls the function with its own identity). Whichever header carries it, the token is
+        # verified in full, so preferring the forwarded one trusts nothing unverified.
+        header = request.headers.get("X-Forwarded-Authorization") or request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("token_tidak_ada", "Silakan masuk terlebih dahulu (token tidak ditemukan).")

@@ -75,3 +75,15 @@ def test_api_keys_are_hashed_and_checked():
         with pytest.raises(DomainError) as info:
             verifier.principal(flask.request)
     assert info.value.extra["nomor_galat"] == 6 and info.value.status == 401
+
+
+def test_token_forwarded_by_api_gateway_is_used_and_verified(keydir, verifier):
+    token = mint(keydir, ISS, "guru-2", audience=AUD)
+    gateway_identity = "Bearer eyJ.gateway.token"
+    headers = {"Authorization": gateway_identity, "X-Forwarded-Authorization": f"Bearer {token}"}
+    with flask.Flask("x").test_request_context(headers=headers):
+        assert verifier.principal(flask.request).sub == "guru-2"
+    forged = {"X-Forwarded-Authorization": "Bearer " + mint(keydir, ISS, "guru-2", audience="lain")}
+    with flask.Flask("x").test_request_context(headers=forged):
+        with pytest.raises(Unauthenticated):
+            verifier.principal(flask.request)
