@@ -15,6 +15,8 @@ from kinerja import bootstrap
 from kinerja.domain import katalog
 from kinerja.domain.observasi import IsianRefleksi, IsianTindakLanjut
 from kinerja.service import akses, berkas, pelaksanaan, referensi, rencana, sekolah, siklus
+from kinerja.service import penilaian as penilaian_svc
+from kinerja.service import predikat as predikat_svc
 from kinerja.skema import (
     BerkasView,
     BukaSiklusBody,
@@ -43,11 +45,29 @@ from kinerja.skema import (
     TugasTambahanBody,
     UnggahBody,
     VersiBody,
+    DaftarSekolahDinasView,
+    DataSekolahDinasView,
+    DrafKirimanBody,
+    HalamanPenilaianView,
+    KirimBody,
+    PenetapanView,
+    PenilaianView,
+    PengirimanView,
+    PredikatGuruBody,
+    PredikatKepalaSekolahBody,
+    PredikatOrganisasiBody,
+    PredikatOrganisasiView,
+    PredikatView,
+    RatingBody,
+    pengiriman_view,
+    pratinjau_view,
 )
+from kinerja.domain.predikat import LABEL_PREDIKAT, LABEL_PREDIKAT_ORGANISASI
 from shared.http import Api, Ctx, validation_problem
 
 api = Api("kinerja", "kinerja", "Pengelolaan Kinerja API",
-          "Perencanaan, Pelaksanaan (observasi praktik kinerja) dan bukti dukung guru dan kepala sekolah (P1-P9, P13-P15).")
+          "Perencanaan, Pelaksanaan (observasi praktik kinerja), bukti dukung, Penilaian, pengiriman ke Dinas dan "
+          "Predikat Kinerja guru dan kepala sekolah (P1-P15).")
 
 E_UMUM = {403: "Peran atau kepemilikan tidak sesuai", 404: "Tidak ditemukan",
           409: "versi_tidak_cocok, dokumen_sudah_dikumpulkan, status tidak sesuai", 422: "Aturan domain menolak"}
@@ -358,6 +378,98 @@ def daftar_guru(ctx: Ctx, npsn: str):
         for t in g.menunggu_saya:
             ringkasan[t] = ringkasan.get(t, 0) + 1
     return DaftarGuru(npsn=npsn, periode=periode, guru=guru, ringkasan_menunggu=ringkasan)
+
+
+# ------------------------------------------------------- assessment (issue 6)
+def _periode_query(ctx: Ctx) -> str:
+    return ctx.request.args.get("periode") or ""
+
+
+@rute("GET", "/sekolah/<npsn>/penilaian", response=HalamanPenilaianView,
+      summary="Penilaian Kinerja sekolah: guru, rating, poin kompetensi, panduan, draf, kiriman, temuan data pegawai, "
+              "Predikat Kinerja Organisasi, isian awal predikat dan pelanggaran kurva (KS / Plt.; P10-P12)")
+def halaman_penilaian(ctx: Ctx, npsn: str):
+    h = penilaian_svc.halaman_penilaian(_p().uow, ctx.user.email, npsn, _periode_query(ctx), ctx.now)
+    return HalamanPenilaianView.of(h, penilaian_svc.temuan_view)
+
+
+@rute("GET", "/penilaian/<siklus_id>", response=PenilaianView,
+      summary="Rating, poin kompetensi dan predikat satu siklus (pemilik dan Pejabat Penilainya)")
+def lihat_penilaian(ctx: Ctx, siklus_id: str):
+    return PenilaianView.of(penilaian_svc.lihat_penilaian(_p().uow, ctx.user.email, siklus_id))
+
+
+@rute("PUT", "/penilaian/<siklus_id>", body=RatingBody, response=PenilaianView,
+      summary="Beri/ubah Rating Hasil Kerja dan Rating Perilaku Kerja di masa penilaian, sebelum dikirim "
+              "(kepala sekolah untuk guru; Kepala Dinas / pengawas untuk kepala sekolah; P10, P14)")
+def beri_rating(ctx: Ctx, siklus_id: str):
+    b = ctx.body
+    m = penilaian_svc.MasukanRating(rating_perilaku_kerja=b.rating_perilaku_kerja, rating_hasil_kerja=b.rating_hasil_kerja,
+                                    catatan_hasil_kerja=b.catatan_hasil_kerja,
+                                    catatan_perilaku_kerja=b.catatan_perilaku_kerja)
+    return PenilaianView.of(penilaian_svc.beri_rating(_p().uow, ctx.user.email, siklus_id, b.versi, m, ctx.now))
+
+
+@rute("PUT", "/sekolah/<npsn>/periode/<periode>/kiriman", body=DrafKirimanBody, response=PengirimanView,
+      summary="Centang panduan dan Simpan Draf penjelasan sebelum Kirim ke Dinas Pendidikan (P11)")
+def draf_kiriman(ctx: Ctx, npsn: str, periode: str):
+    k = penilaian_svc.simpan_draf_kiriman(_p().uow, ctx.user.email, npsn, periode, ctx.body.versi,
+                                          ctx.body.panduan_dicentang, ctx.body.penjelasan, ctx.now)
+    return PengirimanView(npsn=npsn, periode=periode, pengiriman=pengiriman_view(k))
+
+
+@rute("POST", "/sekolah/<npsn>/periode/<periode>/kiriman/kirim", body=KirimBody, response=PengirimanView,
+      summary="Kirim ke Dinas Pendidikan: konfirmasi + penjelasan; tiap penilaian dikirim sekali, guru yang dinilai "
+              "kemudian masuk kiriman berikutnya; pegawai bermasalah ditahan (P11)")
+def kirim_ke_dinas(ctx: Ctx, npsn: str, periode: str):
+    h = penilaian_svc.kirim_ke_dinas(_p().uow, ctx.user.email, npsn, periode, ctx.body.versi, ctx.body.konfirmasi,
+                                     ctx.body.penjelasan, ctx.now)
+    return PengirimanView(npsn=npsn, periode=periode, pengiriman=pengiriman_view(h.pengiriman),
+                          terkirim=list(h.terkirim), pratinjau=pratinjau_view(h.pratinjau, penilaian_svc.temuan_view))
+
+
+@rute("GET", "/dinas/sekolah", response=DaftarSekolahDinasView,
+      summary="Kepala Dinas: sekolah di wilayahnya, data penilaian terkirim, Predikat Kinerja Organisasi (P12)")
+def sekolah_dinas(ctx: Ctx):
+    periode = _periode_query(ctx)
+    dinas, baris = predikat_svc.daftar_sekolah_dinas(_p().uow, ctx.user.email, periode)
+    return DaftarSekolahDinasView.of(dinas, periode, baris)
+
+
+@rute("GET", "/dinas/sekolah/<npsn>/penilaian", response=DataSekolahDinasView,
+      summary="Kepala Dinas: data penilaian yang dikirim satu sekolah (P12)")
+def data_sekolah_dinas(ctx: Ctx, npsn: str):
+    return DataSekolahDinasView.of(predikat_svc.data_sekolah_untuk_dinas(_p().uow, ctx.user.email, npsn,
+                                                                         _periode_query(ctx)))
+
+
+@rute("PUT", "/sekolah/<npsn>/periode/<periode>/predikat-organisasi", body=PredikatOrganisasiBody,
+      response=PredikatOrganisasiView,
+      summary="Kepala Dinas menetapkan Predikat Kinerja Organisasi sekolah setelah datanya dikirim (P12)")
+def predikat_organisasi(ctx: Ctx, npsn: str, periode: str):
+    org = predikat_svc.tetapkan_predikat_organisasi(_p().uow, ctx.user.email, npsn, periode, ctx.body.versi,
+                                                    ctx.body.predikat, ctx.now)
+    return PredikatOrganisasiView(predikat_organisasi=org, versi=org.versi,
+                                  label=LABEL_PREDIKAT_ORGANISASI[org.predikat])
+
+
+@rute("PUT", "/sekolah/<npsn>/periode/<periode>/predikat", body=PredikatGuruBody, response=PenetapanView,
+      summary="Kepala sekolah menetapkan Predikat Kinerja guru (isian awal matriks, penyesuaian beralasan) sebagai "
+              "satu set yang memenuhi kurva distribusi; terbit kinerja.predikat.ditetapkan (P12)")
+def predikat_guru(ctx: Ctx, npsn: str, periode: str):
+    isian = [predikat_svc.IsianPredikat(pegawai_id=e.pegawai_id, predikat=e.predikat,
+                                        alasan_penyesuaian=e.alasan_penyesuaian) for e in ctx.body.predikat]
+    h = predikat_svc.tetapkan_predikat_guru(_p().uow, ctx.user.email, npsn, periode, ctx.body.versi, isian, ctx.now)
+    return PenetapanView(npsn=npsn, periode=periode, versi=h.versi, predikat_organisasi=h.predikat_organisasi.value,
+                         entri=h.entri, diterbitkan=list(h.berubah))
+
+
+@rute("PUT", "/penilaian/<siklus_id>/predikat", body=PredikatKepalaSekolahBody, response=PredikatView,
+      summary="Kepala Dinas / pengawas menetapkan Predikat Kinerja kepala sekolah; terbit kinerja.predikat.ditetapkan (P14)")
+def predikat_kepala_sekolah(ctx: Ctx, siklus_id: str):
+    pr = predikat_svc.tetapkan_predikat_kepala_sekolah(_p().uow, ctx.user.email, siklus_id, ctx.body.versi,
+                                                       ctx.body.predikat, ctx.body.alasan_penyesuaian, ctx.now)
+    return PredikatView(predikat=pr, versi=pr.versi, label=LABEL_PREDIKAT[pr.predikat])
 
 
 # ------------------------------------------------------------------- events

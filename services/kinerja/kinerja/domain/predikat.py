@@ -382,10 +382,16 @@ def tetapkan_predikat_pegawai(
     predikat: Predikat | None = None,
     alasan_penyesuaian: str | None = None,
     sebelumnya: PredikatKinerjaPegawai | None = None,
+    pimpinan: bool = False,
 ) -> PredikatKinerjaPegawai:
     """Set (or change) a pegawai's predicate: pre-filled from the matrix; another
     predicate needs a reason. ``predikat_organisasi`` is the school's, or None
-    when the Kepala Dinas has not set it yet."""
+    when the Kepala Dinas has not set it yet.
+
+    ``pimpinan`` (P14): the pegawai leads the school and is rated by the Kepala
+    Dinas (or the delegated pengawas) directly -- nothing is "sent to the Dinas";
+    instead the Rating Hasil Kerja must be the one the school's predicate gives
+    (``RATING_HASIL_KERJA_PIMPINAN``), else ``rating_hasil_kerja_tidak_sesuai_organisasi``."""
     if now.tzinfo is None:
         raise ValueError("now harus memiliki zona waktu (timezone-aware)")
     pastikan_penilai(penilaian.pegawai_id, aktor_id, penilai)
@@ -395,7 +401,17 @@ def tetapkan_predikat_pegawai(
             "Predikat Kinerja Guru dapat ditetapkan setelah Kepala Dinas Pendidikan menetapkan "
             "Predikat Kinerja Organisasi satuan pendidikan Anda.",
         )
-    if not penilaian.terkirim:
+    if pimpinan:
+        harus = rating_hasil_kerja_kepala_sekolah(predikat_organisasi)
+        if penilaian.rating_hasil_kerja != harus:
+            raise DomainError(
+                "rating_hasil_kerja_tidak_sesuai_organisasi",
+                "Rating Hasil Kerja kepala sekolah mengikuti Predikat Kinerja Organisasi sekolahnya "
+                f"({LABEL_PREDIKAT_ORGANISASI[PredikatOrganisasi(predikat_organisasi)]}). Perbarui penilaiannya "
+                "terlebih dahulu.",
+                rating_hasil_kerja_seharusnya=harus.value,
+            )
+    elif not penilaian.terkirim:
         raise DomainError(
             "penilaian_belum_dikirim",
             "Kirim data Penilaian Kinerja guru ini ke Dinas Pendidikan terlebih dahulu, lalu "

@@ -15,9 +15,14 @@ Collections (``kinerja__<name>``):
 | ``rencana`` | siklus_id | ``Rencana`` |
 | ``pelaksanaan`` | siklus_id | ``Pelaksanaan`` (created when the plan is approved) |
 | ``berkas`` | random | ``Berkas`` (uploads: RPP, evidence, school documents) |
+| ``penilaian`` | siklus_id | ``PenilaianKinerja`` (the two ratings, P10; ``sekolah_id`` = NPSN) |
+| ``pengiriman_dinas`` | ``<npsn>_<periode>`` | ``PengirimanDinas`` (checklist ticks, draft, batches sent, P11) |
+| ``predikat_organisasi`` | ``<npsn>_<periode>`` | ``PredikatKinerjaOrganisasi`` set by the Kepala Dinas (P12) |
+| ``penetapan_predikat`` | ``<npsn>_<periode>`` | the school's set of teacher predicates (curve, versi; P12) |
+| ``predikat`` | siklus_id | ``PredikatKinerjaPegawai`` of one person (P12, P14) |
 
 Aggregates whose domain transitions already bump ``versi`` (Rencana,
-Pelaksanaan, Siklus) are written as they are (``put``); ``get_for_update``
+Pelaksanaan, Siklus, the assessment aggregates) are written as they are (``put``); ``get_for_update``
 refuses a stale client ``versi`` with 409 ``versi_tidak_cocok``.
 """
 from __future__ import annotations
@@ -28,6 +33,8 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel
 
 from kinerja.domain.observasi import Pelaksanaan
+from kinerja.domain.penilaian import PengirimanDinas, PenilaianKinerja
+from kinerja.domain.predikat import PredikatKinerjaOrganisasi, PredikatKinerjaPegawai
 from kinerja.domain.referensi import Dinas, Ptk, RaporPendidikan, Sekolah
 from kinerja.domain.rencana import Rencana
 from kinerja.domain.siklus import Siklus
@@ -48,6 +55,11 @@ rencana_repo = AggregateRepo(Rencana, "rencana", id_field="rencana_id")
 pelaksanaan_repo = AggregateRepo(Pelaksanaan, "pelaksanaan", id_field="id")
 sekolah_repo = AggregateRepo(Sekolah, "sekolah", id_field="npsn")
 rapor_repo = AggregateRepo(RaporPendidikan, "rapor", id_field="npsn")
+penilaian_repo = AggregateRepo(PenilaianKinerja, "penilaian", id_field="id")
+pengiriman_repo = AggregateRepo(PengirimanDinas, "pengiriman_dinas", id_field="id")
+predikat_organisasi_repo = AggregateRepo(PredikatKinerjaOrganisasi, "predikat_organisasi", id_field="id")
+predikat_repo = AggregateRepo(PredikatKinerjaPegawai, "predikat", id_field="id")
+PENETAPAN = "penetapan_predikat"
 
 PTK = "ptk"
 DINAS = "dinas"
@@ -82,4 +94,9 @@ def baca_dinas(tx: Tx, dinas_id: str) -> Dinas | None:
 
 
 def konfirmasi_id(npsn: str, periode: str) -> str:
+    return f"{npsn}_{periode}"
+
+
+def sekolah_periode_id(npsn: str, periode: str) -> str:
+    """Id of the per-school, per-period assessment documents (send, organisation predicate, predicate set)."""
     return f"{npsn}_{periode}"
