@@ -55,11 +55,12 @@ def terapkan(shard: dict, kenaikan: dict[str, int]) -> None:
 
 
 def test_u5_pilih_shard_stabil_lintas_proses_dan_dalam_rentang():
-    assert pilih_shard("evt-1") == 1
-    assert pilih_shard("projects/pmm/topics/umpan_balik.umpan_balik.dikirim/123") == 1
+    assert pilih_shard("evt-1", 10) == 1
+    assert pilih_shard("projects/pmm/topics/umpan_balik.umpan_balik.dikirim/123", 10) == 1
     assert pilih_shard("evt-1", 7) == 6
+    assert pilih_shard("evt-1") == 9  # SHARD_COUNT = 32
     # Python's own hash() is salted per process; ours must not be.
-    kode = "from umpan_balik.domain.penghitung import pilih_shard; print(pilih_shard('evt-1'))"
+    kode = "from umpan_balik.domain.penghitung import pilih_shard; print(pilih_shard('evt-1', 10))"
     keluaran = subprocess.run(
         [sys.executable, "-c", kode],
         capture_output=True,
