@@ -1,9 +1,11 @@
 """The principal's view of the school (issue 5 item 6; P3-P8).
 
 One query for the school's teachers (PTK records whose sekolah induk is the
-school), then three batched reads (cycles, plans, observations by the
-deterministic cycle ids of the period): 1 + 1 + N + 3N reads for N teachers.
-Each row says the teacher's stage and what waits on the caller.
+school), then four batched reads (cycles, plans, observations, ratings by the
+deterministic cycle ids of the period): 1 + 1 + N + 4N reads for N teachers.
+Each row says the teacher's stage and what waits on the caller (issue 6 adds
+the assessment stages: ``penilaian_draf``, ``penilaian_dikirim`` and the task
+``beri_penilaian``).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 
 from kinerja.domain import siklus as siklus_domain
 from kinerja.domain.observasi import Pelaksanaan
+from kinerja.domain.penilaian import PenilaianKinerja
 from kinerja.domain.referensi import Ptk
 from kinerja.domain.rencana import Rencana, StatusRencana
 from kinerja.domain.siklus import Siklus, StatusSiklus
@@ -28,11 +31,14 @@ class BarisGuru:
     pelaksanaan: Pelaksanaan | None
     tahap: str
     menunggu_saya: tuple[str, ...] = field(default=())
+    penilaian: PenilaianKinerja | None = None
 
 
 def tahap_dan_tugas(siklus: Siklus | None, rencana: Rencana | None, pel: Pelaksanaan | None,
-                    aktor_id: str) -> tuple[str, tuple[str, ...]]:
+                    aktor_id: str, penilaian: PenilaianKinerja | None = None) -> tuple[str, tuple[str, ...]]:
     """(stage of the teacher, what waits on the principal ``aktor_id``)."""
+    if siklus is not None and siklus.status is StatusSiklus.AKTIF and penilaian is not None:
+        return ("penilaian_dikirim", ()) if penilaian.terkirim else ("penilaian_draf", ("kirim_ke_dinas",))
     if siklus is None or rencana is None:
         return "belum_memulai", ()
     if siklus.status is not StatusSiklus.AKTIF:
@@ -50,7 +56,7 @@ def tahap_dan_tugas(siklus: Siklus | None, rencana: Rencana | None, pel: Pelaksa
     if pel is not None:
         aktif = pel.langkah_aktif
         if aktif is None:
-            return "pelaksanaan_selesai", ()
+            return "pelaksanaan_selesai", ("beri_penilaian",) if rencana.status is StatusRencana.DISEPAKATI else ()
         if tahap == "pelaksanaan":
             tahap = f"pelaksanaan_{aktif.value}"
         if pel.persiapan is not None and pel.persiapan.dikumpulkan and pel.jadwal is None:
@@ -59,6 +65,8 @@ def tahap_dan_tugas(siklus: Siklus | None, rencana: Rencana | None, pel: Pelaksa
             tugas.append("catat_observasi_kelas")
         if pel.refleksi is not None and pel.refleksi.dikumpulkan and pel.penilaian_tindak_lanjut is None:
             tugas.append("nilai_tindak_lanjut")
+    if rencana.status is StatusRencana.DISEPAKATI and (pel is None or pel.langkah_aktif is None):
+        tugas.append("beri_penilaian")
     return tahap, tuple(tugas)
 
 
@@ -76,12 +84,14 @@ def daftar_guru(uow: UnitOfWork, email: str | None, npsn: str, periode: str) -> 
         siklus = tx.get_many(repo.siklus_repo.ref(tx, i) for i in ids)
         rencana = tx.get_many(repo.rencana_repo.ref(tx, i) for i in ids)
         pel = tx.get_many(repo.pelaksanaan_repo.ref(tx, i) for i in ids)
+        nilai = tx.get_many(repo.penilaian_repo.ref(tx, i) for i in ids)
         hasil = []
         for x, i in zip(ptks, ids):
             s = Siklus.model_validate(siklus[i]) if siklus.get(i) else None
             r = Rencana.model_validate(rencana[i]) if rencana.get(i) else None
             o = Pelaksanaan.model_validate(pel[i]) if pel.get(i) else None
-            tahap, tugas = tahap_dan_tugas(s, r, o, aktor.id)
-            hasil.append(BarisGuru(x, s, r, o, tahap, tugas))
+            n = PenilaianKinerja.model_validate(nilai[i]) if nilai.get(i) else None
+            tahap, tugas = tahap_dan_tugas(s, r, o, aktor.id, n)
+            hasil.append(BarisGuru(x, s, r, o, tahap, tugas, n))
         return hasil
     return uow.run(work)
