@@ -163,9 +163,9 @@ def _video_semua_keadaan(akun: str, nama: str) -> list[dict[str, Any]]:
 
 
 def bangun_dunia(akhiran: str = "", seed: int = SEED, jumlah_guru: tuple[int, int, int] = (11, 10, 9),
-                 cacat: dict[str, str] | None = None) -> Dunia:
+                 cacat_pilihan: dict[str, str] | None = None) -> Dunia:
     """The world as data and the events that load it; `akhiran` (suffix) makes every id distinct;
-    `cacat` gives chosen people (by `kunci`) a defect of CACAT."""
+    `cacat_pilihan` gives chosen people (by `kunci`) a defect of CACAT."""
     rng = random.Random(f"{seed}{akhiran}")
     sfx = f"-{akhiran}" if akhiran else ""
     dom = f"{akhiran}." if akhiran else ""
@@ -208,8 +208,8 @@ def bangun_dunia(akhiran: str = "", seed: int = SEED, jumlah_guru: tuple[int, in
             if o.nip and cacat and i >= 1:  # the first teacher of each school stays clean (the walkthrough's lead)
                 o.cacat = cacat.pop(0)
     for o in orang:
-        if cacat and o.kunci in cacat:
-            o.cacat = cacat[o.kunci]
+        if cacat_pilihan and o.kunci in cacat_pilihan:
+            o.cacat = cacat_pilihan[o.kunci]
     dinas_id = f"dinas-kota-harapan{sfx}"
     kadis = Orang("kadis", f"kadis-harapan{sfx}", "Drs. Hartono Wibisono", f"kadis.harapan@{dom}belajar.id",
                   "kepala_dinas", "pns", "", peran="Kepala Dinas Pendidikan")
