@@ -366,3 +366,19 @@ def test_p14_isian_rating_kepala_sekolah_mengikuti_predikat_organisasi():
     assert isinstance(isian, IsianRating)
     assert isian.rating_hasil_kerja is A and isian.rating_perilaku_kerja is A
     assert "Istimewa" in isian.catatan_hasil_kerja
+
+
+def test_p14_predikat_kepala_sekolah_tanpa_kirim_dinas_tetapi_rating_hasil_kerja_harus_hasil_sekolah():
+    """A principal is rated by the Kepala Dinas directly: nothing is sent, but the Rating Hasil Kerja
+    must be the one the school's organisation predicate gives (issue 6, `pimpinan=True`)."""
+    kadis = PejabatPenilai(definitif_id="kadis-1")
+    pn = _penilaian(A, S, terkirim=False, pegawai_id=KS)
+    pr = _tetapkan(pn, aktor_id="kadis-1", penilai=kadis, predikat_organisasi=O.istimewa, pimpinan=True)
+    assert pr.predikat is BA and pr.predikat_organisasi is O.istimewa
+    with pytest.raises(DomainError) as e:
+        _tetapkan(pn, aktor_id="kadis-1", penilai=kadis, predikat_organisasi=O.baik, pimpinan=True)
+    assert e.value.kode == "rating_hasil_kerja_tidak_sesuai_organisasi"
+    assert e.value.extra["rating_hasil_kerja_seharusnya"] == "sesuai_ekspektasi"
+    with pytest.raises(DomainError) as e:  # the teachers' rule stays: not sent -> refused
+        _tetapkan(pn, aktor_id="kadis-1", penilai=kadis, predikat_organisasi=O.istimewa)
+    assert e.value.kode == "penilaian_belum_dikirim"
