@@ -72,3 +72,13 @@ infra-sync: $(STAMP)  ## regenerate infra/generated/*.json from the code (commit
 
 bundles: $(STAMP)  ## build/bundles/<service>/ and .zip: what Terraform uploads per function source
 	$(PY) -m infra.bundle
+
+.PHONY: load faults fuzz
+load: $(STAMP)  ## semester-start load (benchmark; prints figures): make load ARGS="--sekolah 200 --guru-per-sekolah 25"
+	$(PY) benchmarks/semester_load.py $(ARGS)
+
+faults: $(STAMP)  ## the long fault runs: Pub/Sub emulator restarted mid-stream, stand-ins slow/failing/flapping
+	$(PY) benchmarks/faults.py $(ARGS)
+
+fuzz: $(STAMP)  ## schemathesis from each service's OpenAPI, 100 examples per operation, plus the abuse cases
+	PMM_FUZZ_CONTOH=100 $(PY) -m pytest -q tests/e2e/test_hostile.py
