@@ -69,8 +69,18 @@ def main() -> int:
             assert r.status_code == 201, r.text
             return t1 - t0, time.perf_counter() - t1, r.json()["id"]
 
+        google = env["PMM_GOOGLE_TOKEN_URL"].rsplit("/", 1)[0]
+
+        def grants() -> int:
+            try:
+                return requests.get(google + "/_admin/quota", timeout=5).json()["token_grants"].get("refresh_token", 0)
+            except Exception:  # noqa: BLE001 - figures only
+                return -1
+
+        g0 = grants()
         with ThreadPoolExecutor(args.concurrency) as ex:
             saves = list(ex.map(save, range(args.save)))
+        g1 = grants()
         token = s.post(base + f"/saya/{saves[0][2]}/tautan").json()["tautan"].rsplit("/", 1)[1]
 
         def buka(_):
@@ -88,6 +98,7 @@ def main() -> int:
                          ("GET /tautan/{token} (open)", opens)):
             print(f"{name:40s} n={len(xs):4d} p50={pct(xs, 50):7.1f} ms  p99={pct(xs, 99):7.1f} ms  "
                   f"mean={statistics.mean(xs) * 1000:7.1f} ms")
+        print(f"token refreshes at Google during {args.save} pick+save pairs: {g1 - g0}")
         print(f"open throughput: {args.open / dur:.0f} req/s at concurrency {args.concurrency}")
     finally:
         cloud.down()

@@ -25,7 +25,7 @@ from shared.platform import Platform
 from shared.settings import Settings, load_settings
 
 from karya.adapters.kripto import EnkripsiAmplop, PembungkusKunciLokal
-from karya.adapters.youtube import TOKEN_URI_GOOGLE, KlienYoutube, KonfigurasiGoogle
+from karya.adapters.youtube import TOKEN_URI_GOOGLE, CacheToken, KlienYoutube, KonfigurasiGoogle
 from karya.domain.oauth import AUTH_URI_GOOGLE
 
 
@@ -117,8 +117,13 @@ class KaryaPlatform(Platform):
         s = self.settings
         return s.url_tautan_karya or s.url_publik.rstrip("/") + "/bukti-karya/t"
 
-    def klien_youtube(self, refresh_token: str) -> KlienYoutube:
-        return KlienYoutube(self.google, refresh_token=refresh_token)
+    @cached_property
+    def cache_token(self) -> CacheToken:
+        """Per process: decrypted refresh + access tokens by account (see CacheToken)."""
+        return CacheToken()
+
+    def klien_youtube(self, refresh_token: str, **token: Any) -> KlienYoutube:
+        return KlienYoutube(self.google, refresh_token=refresh_token, **token)
 
 
 @functools.cache

@@ -42,7 +42,7 @@ from shared.logs import get_logger
 from shared.models import Identifier, StrictModel
 
 from karya.adapters.kripto import DekripsiGagal
-from karya.adapters.youtube import HalamanUnggahan, KlienYoutube, cabut_token, tukar_kode
+from karya.adapters.youtube import HalamanUnggahan, KlienYoutube, TokenTersimpan, cabut_token, tukar_kode
 from karya.domain import berbagi
 from karya.domain.berbagi import TautanBerbagi
 from karya.domain.karya import Draf, Karya, MetadataKarya, pastikan_pemilik, urutan_waktu
@@ -184,12 +184,33 @@ class _Kuota:
         catat_kuota(self.p, self.use_case, sum(k.unit_kuota for k in self.klien), self.now)
 
 
-def _klien(p: Any, akun: AkunYoutube) -> KlienYoutube:
-    try:
-        refresh = p.enkripsi.dekripsi_teks(akun.refresh_token_terenkripsi, _konteks(akun.id, akun.pemilik_id))
-    except DekripsiGagal:
-        raise _perlu_login_ulang() from None
-    return p.klien_youtube(refresh)
+def _sidik(akun: AkunYoutube) -> str:
+    return hashlib.sha256(akun.refresh_token_terenkripsi.encode()).hexdigest()
+
+
+def _klien(p: Any, akun: AkunYoutube, now: datetime | None = None) -> KlienYoutube:
+    """A client for the account: the per-process token cache first (no key unwrap and,
+    while the access token is valid, no token call); whatever the client refreshes is
+    cached again for the next request."""
+    sidik, cache = _sidik(akun), p.cache_token
+    tersimpan = cache.ambil(akun.id, sidik, _utc(now or datetime.now(timezone.utc)))
+    if tersimpan is None:
+        try:
+            refresh = p.enkripsi.dekripsi_teks(akun.refresh_token_terenkripsi, _konteks(akun.id, akun.pemilik_id))
+        except DekripsiGagal:
+            raise _perlu_login_ulang() from None
+        tersimpan = TokenTersimpan(refresh_token=refresh)
+        cache.simpan(akun.id, sidik, tersimpan)
+    refresh = tersimpan.refresh_token.get_secret_value()
+
+    def baru(access: str, kedaluwarsa: datetime | None) -> None:
+        cache.simpan(akun.id, sidik, TokenTersimpan(refresh_token=refresh, access_token=access,
+                                                    kedaluwarsa_pada=kedaluwarsa))
+
+    return p.klien_youtube(
+        refresh,
+        access_token=tersimpan.access_token.get_secret_value() if tersimpan.access_token else None,
+        kedaluwarsa_pada=tersimpan.kedaluwarsa_pada, saat_token_baru=baru)
 
 
 def _akun_milik(p: Any, pelaku: str, akun_id: str) -> AkunYoutube:
@@ -246,7 +267,8 @@ def selesaikan_hubungkan(p: Any, pelaku: str, *, code: str | None, state: str, e
                        redirect_uri=permintaan.redirect_uri, sekarang=now)
     refresh = token.refresh_token.get_secret_value()  # tukar_kode refuses a grant without one
     with _Kuota(p, "hubungkan_akun", now) as kuota:
-        kanal = kuota.pakai(p.klien_youtube(refresh)).kanal_saya()
+        kanal = kuota.pakai(p.klien_youtube(refresh, access_token=token.access_token.get_secret_value(),
+                                            kedaluwarsa_pada=token.kedaluwarsa_pada)).kanal_saya()
     if kanal is None:
         try:
             cabut_token(p.google, refresh)  # nothing to keep: do not hold a token we will not use
@@ -260,6 +282,8 @@ def selesaikan_hubungkan(p: Any, pelaku: str, *, code: str | None, state: str, e
         id=akun_id, pemilik_id=pelaku, channel_id=kanal.channel_id, judul_kanal=kanal.judul,
         playlist_unggahan=kanal.playlist_unggahan, thumbnail=kanal.thumbnail,
         refresh_token_terenkripsi=p.enkripsi.enkripsi(refresh, _konteks(akun_id, pelaku)), terhubung_pada=now)
+    p.cache_token.simpan(akun_id, _sidik(akun), TokenTersimpan(
+        refresh_token=refresh, access_token=token.access_token, kedaluwarsa_pada=token.kedaluwarsa_pada))
 
     def work(tx: Tx) -> AkunYoutube:
         lama = akun_repo.get(tx, akun_id)
@@ -286,6 +310,7 @@ def putuskan_akun(p: Any, pelaku: str, akun_id: str) -> None:
         tx.delete(akun_repo.ref(tx, akun_id))
 
     p.uow.run(work)
+    p.cache_token.hapus(akun_id)
     try:
         refresh = p.enkripsi.dekripsi_teks(akun.refresh_token_terenkripsi, _konteks(akun.id, akun.pemilik_id))
         cabut_token(p.google, refresh)

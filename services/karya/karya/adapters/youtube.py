@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import functools
 import socket
+import threading
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import Field, SecretStr
 
@@ -273,6 +274,50 @@ def cabut_token(konfigurasi: KonfigurasiGoogle, token: str, *, session: Any = No
     return resp.status_code == 200
 
 
+class TokenTersimpan(FrozenModel):
+    refresh_token: SecretStr
+    access_token: SecretStr | None = None
+    kedaluwarsa_pada: datetime | None = None
+
+
+class CacheToken:
+    """Per process: account id -> decrypted refresh token and the current
+    access token with its expiry, so a pick or save within the access token's
+    lifetime makes no token call and no key unwrap. An entry counts only for
+    the same ciphertext (a reconnect stores a new one), and an access token is
+    handed out only while it has `sisa` left; google-auth refreshes on a 401
+    anyway (revoked at Google). Bounded LRU; thread-safe."""
+
+    def __init__(self, maks: int = 10_000, sisa: timedelta = timedelta(minutes=5)) -> None:
+        from collections import OrderedDict
+
+        self._isi: OrderedDict[str, tuple[str, TokenTersimpan]] = OrderedDict()
+        self._kunci = threading.Lock()
+        self._maks, self._sisa = maks, sisa
+
+    def ambil(self, akun_id: str, sidik: str, sekarang: datetime) -> TokenTersimpan | None:
+        with self._kunci:
+            masuk = self._isi.get(akun_id)
+            if masuk is None or masuk[0] != sidik:
+                return None
+            self._isi.move_to_end(akun_id)
+            token = masuk[1]
+        if token.kedaluwarsa_pada is None or token.kedaluwarsa_pada - self._sisa <= sekarang:
+            return token.model_copy(update={"access_token": None, "kedaluwarsa_pada": None})
+        return token
+
+    def simpan(self, akun_id: str, sidik: str, token: TokenTersimpan) -> None:
+        with self._kunci:
+            self._isi[akun_id] = (sidik, token)
+            self._isi.move_to_end(akun_id)
+            while len(self._isi) > self._maks:
+                self._isi.popitem(last=False)
+
+    def hapus(self, akun_id: str) -> None:
+        with self._kunci:
+            self._isi.pop(akun_id, None)
+
+
 # --- YouTube Data API v3 ---------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
@@ -320,9 +365,39 @@ def video_dari_resource(item: dict[str, Any]) -> VideoYoutube:
     )
 
 
+class _TanpaHttp:
+    """The http of the shared resource: never used (every call passes its own)."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:  # pragma: no cover - a bug if reached
+        raise RuntimeError("the shared YouTube resource has no http; pass http= to execute()")
+
+
+_kunci_resource = threading.Lock()
+_resource: dict[str | None, Any] = {}
+
+
+def resource_youtube(api_endpoint: str | None) -> Any:
+    """The youtube v3 discovery resource, built once per process and endpoint
+    (`build_from_document` parses the ~0.5 MB discovery document: tens of ms
+    of CPU per build). Requests made from it are executed with each client's
+    own authorised http (`execute(http=...)`), so one resource serves every
+    account and thread; building a request creates new objects only."""
+    with _kunci_resource:
+        yt = _resource.get(api_endpoint)
+        if yt is None:
+            from googleapiclient.discovery import build_from_document
+
+            opsi = {"api_endpoint": api_endpoint} if api_endpoint else None
+            yt = _resource[api_endpoint] = build_from_document(
+                _dokumen_discovery(), http=_TanpaHttp(), client_options=opsi)
+        return yt
+
+
 class KlienYoutube:
-    """One teacher's YouTube account. Build one per request; keep nothing
-    between requests except what `token_akses()` hands back to be cached."""
+    """One teacher's YouTube account for one request. Cheap to build: the
+    discovery resource is shared per process (`resource_youtube`); pass the
+    cached `access_token` + `kedaluwarsa_pada` and no token call is made while
+    it is valid. `token_akses()` hands the (possibly refreshed) token back."""
 
     def __init__(
         self,
@@ -331,11 +406,11 @@ class KlienYoutube:
         refresh_token: str,
         access_token: str | None = None,
         kedaluwarsa_pada: datetime | None = None,
+        saat_token_baru: Callable[[str, datetime | None], None] | None = None,
     ) -> None:
         import google_auth_httplib2
         import httplib2
         from google.oauth2.credentials import Credentials
-        from googleapiclient.discovery import build_from_document
 
         expiry = None
         if access_token and kedaluwarsa_pada is not None:
@@ -349,20 +424,27 @@ class KlienYoutube:
             scopes=[SCOPE_YOUTUBE_READONLY],
             expiry=expiry,
         )
-        http = google_auth_httplib2.AuthorizedHttp(
+        self._http = google_auth_httplib2.AuthorizedHttp(
             self._kredensial, http=httplib2.Http(timeout=konfigurasi.timeout_detik)
         )
-        opsi = {"api_endpoint": konfigurasi.api_endpoint} if konfigurasi.api_endpoint else None
-        self._yt = build_from_document(_dokumen_discovery(), http=http, client_options=opsi)
+        self._yt = resource_youtube(konfigurasi.api_endpoint)
         self._retries = konfigurasi.num_retries
+        self._saat_token_baru = saat_token_baru
         self.unit_kuota = 0
+        self.token_diperbarui = 0  # token endpoint calls made by this client
 
     def _jalankan(self, permintaan: Any) -> dict[str, Any]:
         self.unit_kuota += 1
+        sebelum = self._kredensial.token
         try:
-            return permintaan.execute(num_retries=self._retries)
+            return permintaan.execute(http=self._http, num_retries=self._retries)
         except Exception as e:  # noqa: BLE001 - mapped or re-raised by petakan_galat
             raise petakan_galat(e) from None
+        finally:
+            if self._kredensial.token and self._kredensial.token != sebelum:
+                self.token_diperbarui += 1
+                if self._saat_token_baru is not None:
+                    self._saat_token_baru(*self.token_akses())  # type: ignore[arg-type]
 
     def token_akses(self) -> tuple[str | None, datetime | None]:
         """The current access token and its expiry (aware UTC), to cache
