@@ -28,11 +28,15 @@ class SinkroSettings(Settings):
     kunci_mitra: str = Field("", alias="PMM_KUNCI_MITRA",
                              description="partner whitelist `name=hmac-sha256(key, pepper)`, comma-separated")
     laju_per_detik: float = Field(20.0, alias="PMM_SINKRO_LAJU_PER_DETIK", gt=0, le=1000,
-                                  description="batch sends to e-Kinerja per second, all instances together")
+                                  description="batch requests to e-Kinerja in any sliding second, all instances together")
     ukuran_potongan: int = Field(100, alias="PMM_SINKRO_UKURAN_POTONGAN", ge=1, le=400,
                                  description="(pegawai, jenis, periode) items per batch chunk message")
     paralel_kirim: int = Field(8, alias="PMM_SINKRO_PARALEL", ge=1, le=64,
                                description="concurrent sends inside one chunk consumer")
+    pengirim_maks: int = Field(1, alias="PMM_SINKRO_PENGIRIM_MAKS", ge=1, le=1000,
+                               description="most processes sending batch chunks at once (max instances of "
+                                           "sinkro_on_batch_dijadwalkan x workers); each sends at most "
+                                           "laju_per_detik / this per second")
     ulang_maks_percobaan: int = Field(4, alias="PMM_SINKRO_ULANG_MAKS", ge=1, le=10,
                                       description="attempts per send for #9 (HTTP 5xx / timeout)")
     ulang_jeda_dasar: float = Field(0.5, alias="PMM_SINKRO_ULANG_JEDA", ge=0, le=10,

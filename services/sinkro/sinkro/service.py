@@ -14,7 +14,7 @@ import base64
 import csv
 import io
 import logging
-import time
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,7 +32,7 @@ from shared.logs import get_logger
 from sinkro.domain import cermin as cm
 from sinkro.domain.akses import Pelaku, pastikan_boleh
 from sinkro.domain.galat import KATALOG, Aktor, SinkroGagal
-from sinkro.domain.laju import PenjatahLaju, pesan
+from sinkro.domain.laju import PembatasLaju, batas_proses
 from sinkro.domain.pemeriksaan import SinkroBelumSiap, periksa
 
 log = get_logger(__name__)
@@ -227,7 +227,7 @@ def _ambil(db: firestore.Client, refs: dict[str, Any]) -> dict[str, Any]:
 
 
 def sinkronkan(p, minta: Permintaan, now: datetime | None = None,
-               sebelum_kirim: Callable[[], Any] | None = None) -> HasilSinkro:
+               gerbang: Callable[[], Any] | None = None) -> HasilSinkro:
     """Check, send and record one (pegawai, jenis, periode); see the module docstring."""
     db = p.db
     data = baca_data(db, minta.pegawai_id, minta.periode)
@@ -252,9 +252,7 @@ def sinkronkan(p, minta: Permintaan, now: datetime | None = None,
     skp_lama = _skp_lama(cermin, status) if minta.jenis == "skp" and minta.tetap else None
     try:
         kiriman = _kiriman(minta, data, cermin, versi, hasil.unor_id)
-        if sebelum_kirim is not None:
-            sebelum_kirim()
-        terima = _kirim(p.klien, minta.jenis, kiriman)
+        terima = _kirim(p.klien, minta.jenis, kiriman, gerbang)
     except DomainError as galat:
         return _catat(p, konteks, galat=galat)
     return _catat(p, konteks, id_sinkron=terima.id_sinkron, skp_lama=skp_lama)
@@ -285,8 +283,9 @@ def _kiriman(minta: Permintaan, data: dict, cermin, versi: int | None, unor_id: 
                                     for t in pmm.penugasan_plt))
 
 
-def _kirim(klien, jenis: str, kiriman):
-    return {"skp": klien.kirim_skp, "predikat": klien.kirim_predikat, "plt": klien.kirim_plt}[jenis](kiriman)
+def _kirim(klien, jenis: str, kiriman, gerbang=None):
+    kirim = {"skp": klien.kirim_skp, "predikat": klien.kirim_predikat, "plt": klien.kirim_plt}[jenis]
+    return kirim(kiriman, gerbang) if gerbang is not None else kirim(kiriman)
 
 
 @dataclass
@@ -590,28 +589,25 @@ def event_potongan(potongan: list[list[tuple[str, str, str]]], alasan: str) -> l
         butir=[ButirSinkro(pegawai_id=a, jenis=b, periode=c) for a, b, c in chunk])) for chunk in potongan]
 
 
-def pesan_blok(p, jumlah: int) -> float:
-    """Reserve `jumlah` send slots on the global schedule (one document, one write per block)."""
-    laju = p.settings.laju_per_detik
-
-    def work(tx: Tx) -> float:
-        ref = tx.ref("laju", "kirim")
-        lama = tx.get(ref)
-        mulai, berikut = pesan(lama.get("berikutnya") if lama else None, time.time(), jumlah, laju)
-        tx.set(ref, {"berikutnya": berikut})
-        return mulai
-
-    for percobaan in range(20):
-        try:
-            return p.uow.run(work)
-        except Conflict:
-            time.sleep(0.01 * (percobaan + 1))
-    raise Conflict("laju_sibuk", "Jadwal kirim sedang sibuk; potongan akan dicoba ulang.")
+_kunci_pembatas = threading.Lock()
+_pembatas: dict[tuple[int, int], PembatasLaju] = {}
 
 
-def proses_potongan(p, batch: BatchDijadwalkan, penjatah: PenjatahLaju | None = None) -> dict[str, int]:
-    """Sync one chunk: pegawai in parallel (bounded), each pegawai's items in order, sends paced."""
-    penjatah = penjatah or PenjatahLaju(lambda n: pesan_blok(p, n), p.settings.laju_per_detik)
+def pembatas_laju(p) -> PembatasLaju:
+    """The process-wide limiter of batch sends: this process's share of `laju_per_detik`
+    (split over `pengirim_maks` processes), shared by every chunk this process runs."""
+    s = p.settings
+    kunci = (batas_proses(s.laju_per_detik, s.pengirim_maks), s.paralel_kirim)
+    with _kunci_pembatas:
+        if kunci not in _pembatas:
+            _pembatas[kunci] = PembatasLaju(kunci[0], maks_jalan=s.paralel_kirim)
+        return _pembatas[kunci]
+
+
+def proses_potongan(p, batch: BatchDijadwalkan, pembatas: PembatasLaju | None = None) -> dict[str, int]:
+    """Sync one chunk: pegawai in parallel (bounded), each pegawai's items in order, every
+    HTTP attempt admitted by the process's sliding-window limiter (`domain/laju.py`)."""
+    pembatas = pembatas or pembatas_laju(p)
     per_pegawai: dict[str, list[ButirSinkro]] = {}
     for b in batch.butir:
         per_pegawai.setdefault(b.pegawai_id, []).append(b)
@@ -622,7 +618,7 @@ def proses_potongan(p, batch: BatchDijadwalkan, penjatah: PenjatahLaju | None = 
         for b in sorted(butir, key=lambda x: URUTAN_JENIS.get(x.jenis, 9)):
             try:
                 r = sinkronkan(p, Permintaan(b.pegawai_id, b.jenis, b.periode, {"peran": "sistem", "id": batch.alasan},
-                                             otomatis=True, alasan=batch.alasan), sebelum_kirim=penjatah.tunggu_giliran)
+                                             otomatis=True, alasan=batch.alasan), gerbang=pembatas.giliran)
                 kunci = r.hasil
             except DomainError as exc:  # e.g. no Dapodik record yet: nothing to send, nothing to retry now
                 kunci = exc.kode
@@ -634,7 +630,7 @@ def proses_potongan(p, batch: BatchDijadwalkan, penjatah: PenjatahLaju | None = 
     with ThreadPoolExecutor(max_workers=min(p.settings.paralel_kirim, max(1, len(per_pegawai)))) as ex:
         list(ex.map(satu, per_pegawai.values()))
     log.info("potongan selesai", extra={"batch_id": batch.batch_id, "hitung": hitung,
-                                        "slot_dibuang": penjatah.dibuang})
+                                        "batas_per_detik": pembatas.batas})
     if galat_tak_terduga:
         raise galat_tak_terduga[0]
     return hitung

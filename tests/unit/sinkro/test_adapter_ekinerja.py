@@ -238,3 +238,21 @@ def test_log_tanpa_nip_dan_tanpa_kunci_api(caplog):
             k.kirim_skp(skp())
     assert caplog.records
     assert NIP not in caplog.text and "kunci-rahasia" not in caplog.text
+
+
+def test_gerbang_laju_dipegang_di_setiap_percobaan_termasuk_ulangan():
+    """The batch's limiter wraps every HTTP attempt, so retries of #9 count against the limit too."""
+    from contextlib import contextmanager
+
+    sesi = SesiPalsu(jawaban(500, {"kode_galat": "galat_server_ekinerja", "pesan": "x"}), DITERIMA)
+    masuk = []
+
+    @contextmanager
+    def gerbang():
+        masuk.append(len(sesi.panggilan))
+        yield
+        masuk.append(len(sesi.panggilan))
+
+    k, _ = klien(sesi)
+    assert k.kirim_skp(skp(), gerbang).percobaan == 2
+    assert masuk == [0, 1, 1, 2]          # held around attempt 1 and around attempt 2

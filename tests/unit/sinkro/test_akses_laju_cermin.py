@@ -1,4 +1,8 @@
 """S1 who may trigger, the global send rate, and the mirror's newest-wins / lenient-to-strict rules."""
+import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 import pytest
@@ -6,7 +10,7 @@ import pytest
 from shared.errors import Forbidden
 from sinkro.domain import cermin as cm
 from sinkro.domain.akses import Pelaku, pastikan_boleh
-from sinkro.domain.laju import PenjatahLaju, pesan, ukuran_blok
+from sinkro.domain.laju import PembatasLaju, batas_proses
 from sinkro.service import potong
 
 NIP = "198503122010012003"
@@ -49,29 +53,62 @@ def test_s1_peran_plt_dan_kepala_sekolah_dari_dapodik():
 
 
 # --- the global rate
-def test_pesan_blok_bersambung_dan_tidak_mundur_ke_masa_lalu():
-    assert pesan(None, 100.0, 10, 20) == (100.0, 100.5)
-    assert pesan(100.5, 100.1, 10, 20) == (100.5, 101.0)  # queued behind the previous block
-    assert pesan(90.0, 100.0, 10, 20) == (100.0, 100.5)  # idle schedule: starts now
-    assert ukuran_blok(0.5) == 1 and ukuran_blok(40) == 20 and ukuran_blok(10_000) == 100
+def test_bagian_per_proses_dari_batas_global():
+    assert batas_proses(40, 1) == 40 and batas_proses(40, 2) == 20 and batas_proses(40, 3) == 13
+    assert batas_proses(0.5, 4) == 1                      # never zero: at least one a second
+    assert sum(batas_proses(40, 3) for _ in range(3)) <= 40
 
 
-def test_penjatah_memberi_slot_berjarak_1_per_laju_dan_membuang_slot_terlewat():
+def _tersibuk(waktu: list[float], jendela: float) -> int:
+    waktu, awal, terbanyak = sorted(waktu), 0, 0
+    for akhir, t in enumerate(waktu):
+        while t - waktu[awal] >= jendela:
+            awal += 1
+        terbanyak = max(terbanyak, akhir - awal + 1)
+    return terbanyak
+
+
+def test_jendela_geser_tetap_di_bawah_batas_walau_utas_terlambat_sebelum_request_sampai():
+    """Real threads, real clock (window scaled to 0.2 s): each admitted attempt reaches the
+    'server' 0-40 ms late (a loaded machine) and takes 0-30 ms more to answer. The busiest
+    window of arrivals never exceeds the limit; in-flight never exceeds maks_jalan."""
+    rng = random.Random(3)
+    batas, jendela = 6, 0.2
+    pembatas = PembatasLaju(batas, jendela=jendela, maks_jalan=4)
+    tiba, kunci, jalan = [], threading.Lock(), [0, 0]
+    jeda = [(rng.random() * 0.04, rng.random() * 0.03) for _ in range(120)]
+
+    def satu(j):
+        with pembatas.giliran():
+            with kunci:
+                jalan[0] += 1
+                jalan[1] = max(jalan[1], jalan[0])
+            time.sleep(j[0])
+            with kunci:
+                tiba.append(time.monotonic())
+            time.sleep(j[1])
+            with kunci:
+                jalan[0] -= 1
+
+    with ThreadPoolExecutor(16) as ex:
+        list(ex.map(satu, jeda))
+    assert len(tiba) == 120
+    assert _tersibuk(tiba, jendela) <= batas
+    assert jalan[1] <= 4
+    assert pembatas.dalam_jendela() <= batas
+
+
+def test_pembatas_menunggu_sampai_yang_tertua_keluar_dari_jendela():
     jam = [0.0]
-    jadwal = {"berikut": 0.0}
-
-    def pesan_blok(n):
-        mulai, jadwal["berikut"] = pesan(jadwal["berikut"], jam[0], n, 10)
-        return mulai
-
-    def tidur(detik):
-        jam[0] += detik
-
-    penjatah = PenjatahLaju(pesan_blok, 10, blok=5, toleransi=0.25, jam=lambda: jam[0], tidur=tidur)
-    slot = [penjatah.tunggu_giliran() for _ in range(7)]
-    assert slot == pytest.approx([0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
-    jam[0] += 5  # the worker was busy: slots long past are dropped, not used in a burst
-    assert penjatah.tunggu_giliran() >= 5.0 and penjatah.dibuang == 3
+    pembatas = PembatasLaju(2, jendela=1.0, jam=lambda: jam[0])
+    for _ in range(2):
+        with pembatas.giliran():
+            jam[0] += 0.1
+    assert pembatas.dalam_jendela() == 2                  # finished at 0.1 and 0.2: still in the window
+    jam[0] = 1.15
+    assert pembatas.dalam_jendela() == 1                  # 0.1 left at 1.1
+    with pembatas.giliran() as t:
+        assert t == 1.15
 
 
 def test_potong_menjaga_butir_satu_pegawai_dalam_satu_potongan():

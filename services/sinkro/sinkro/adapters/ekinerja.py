@@ -39,6 +39,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -141,6 +142,9 @@ class KebijakanUlang:
     batas_waktu_total: float = 30.0  # seconds from the first attempt; no retry would end after it
 
 
+Gerbang = Callable[[], AbstractContextManager[Any]]
+
+
 class KlienEkinerja:
     """Sends SKP, predikat and Plt. data to e-Kinerja; raises `SinkroGagal` with the seed number."""
 
@@ -174,28 +178,31 @@ class KlienEkinerja:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def kirim_skp(self, kiriman: KirimSkp) -> TandaTerima:
-        return self._kirim(JALUR_SKP, kiriman)
+    def kirim_skp(self, kiriman: KirimSkp, gerbang: Gerbang | None = None) -> TandaTerima:
+        return self._kirim(JALUR_SKP, kiriman, gerbang)
 
-    def kirim_predikat(self, kiriman: KirimPredikat) -> TandaTerima:
-        return self._kirim(JALUR_PREDIKAT, kiriman)
+    def kirim_predikat(self, kiriman: KirimPredikat, gerbang: Gerbang | None = None) -> TandaTerima:
+        return self._kirim(JALUR_PREDIKAT, kiriman, gerbang)
 
-    def kirim_plt(self, kiriman: KirimPlt) -> TandaTerima:
-        return self._kirim(JALUR_PLT, kiriman)
+    def kirim_plt(self, kiriman: KirimPlt, gerbang: Gerbang | None = None) -> TandaTerima:
+        return self._kirim(JALUR_PLT, kiriman, gerbang)
 
-    def _kirim(self, jalur: str, kiriman: FrozenModel) -> TandaTerima:
+    def _kirim(self, jalur: str, kiriman: FrozenModel, gerbang: Gerbang | None = None) -> TandaTerima:
+        """`gerbang`: a context manager factory held around every HTTP attempt (retries included),
+        e.g. the batch's rate limiter (`PembatasLaju.giliran`)."""
         badan = kiriman.model_dump(mode="json")
         mulai = self._jam()
         percobaan = 0
         while True:
             percobaan += 1
             try:
-                jawaban = self._session.post(
-                    self._base_url + jalur,
-                    json=badan,
-                    headers={"x-api-key": self._api_key, "Accept": "application/json"},
-                    timeout=self._timeout,
-                )
+                with gerbang() if gerbang is not None else nullcontext():
+                    jawaban = self._session.post(
+                        self._base_url + jalur,
+                        json=badan,
+                        headers={"x-api-key": self._api_key, "Accept": "application/json"},
+                        timeout=self._timeout,
+                    )
             except (requests.Timeout, requests.ConnectionError) as sebab:
                 galat: DomainError = SinkroGagal(9, rincian=f"tidak ada jawaban: {type(sebab).__name__}")
                 tunggu_minimal = 0.0

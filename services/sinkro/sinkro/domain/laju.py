@@ -1,66 +1,82 @@
-"""A global send rate for the batch, honoured however many chunk consumers run at once.
+"""The send rate to e-Kinerja, as e-Kinerja sees it (sliding-window log).
 
-Every chunk consumer reserves a block of send slots from one shared schedule
-(`pesan_blok`, a Firestore transaction on one document: one write per block,
-not per send), then starts each send no earlier than its slot. Slots are 1/R
-apart across the whole schedule, so sends start at most R per second in
-total. A slot missed by more than `toleransi` (the worker was busy) is
-dropped rather than used late (default 20 ms), so late sends cannot bunch up; unused slots
-only lower throughput. The number of slots per block bounds the waste.
+`PembatasLaju.giliran()` wraps every HTTP attempt (retries included). It admits an attempt
+at time t only while fewer than `batas` attempts are *in the window*: still in flight, or
+finished less than `jendela` (1 s) before t. Then no sliding second of arrivals at e-Kinerja
+holds more than `batas`, however late a thread is between admission and its request:
+
+    take any 1 s window of arrivals and j, the attempt in it admitted last (at t_j, arriving
+    a_j ≥ t_j, a_j < w + 1). Every other attempt i in it arrived at a_i ≥ w > a_j − 1 ≥ t_j − 1,
+    and finished at e_i ≥ a_i (e-Kinerja had it before we had its answer), so at t_j it was
+    in flight or had finished after t_j − 1: it was counted. j was admitted with < batas
+    counted, so the window holds ≤ batas.
+
+The price: an attempt occupies its place for its latency + 1 s, so a process sends at most
+batas / (1 + latency) per second (38/s at batas 40 and 50 ms). In-flight attempts are also
+capped (`maks_jalan`, the chunk's parallelism), so a burst cannot pile up.
+
+The log is per process. Several processes sending at once each get a share:
+`batas_proses(laju, pengirim)` = floor(laju / pengirim), where `pengirim` is the most
+processes that can run batch chunks at the same time (max instances of the chunk consumer
+× gunicorn workers; `PMM_SINKRO_PENGIRIM_MAKS`). Shares add up to at most the limit.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import deque
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 
-def pesan(berikutnya_tersimpan: float | None, sekarang: float, jumlah: int, laju: float) -> tuple[float, float]:
-    """Reserve `jumlah` slots: (start of the block, the schedule's next free time)."""
-    mulai = max(sekarang, berikutnya_tersimpan or 0.0)
-    return mulai, mulai + jumlah / laju
+def batas_proses(laju: float, pengirim: int) -> int:
+    """This process's share of the global limit (at least 1 per second)."""
+    return max(1, math.floor(laju / max(1, pengirim)))
 
 
-def ukuran_blok(laju: float, detik: float = 0.5, maks: int = 100) -> int:
-    """Slots per reservation: about half a second of sending, at least one."""
-    return max(1, min(maks, int(laju * detik)))
+class PembatasLaju:
+    """Sliding-window log of send attempts of one process (thread-safe)."""
 
-
-class PenjatahLaju:
-    """Hands out send slots to the threads of one chunk consumer."""
-
-    def __init__(self, pesan_blok: Callable[[int], float], laju: float, *, blok: int | None = None,
-                 toleransi: float = 0.02, jam: Callable[[], float] = time.time,
-                 tidur: Callable[[float], None] = time.sleep) -> None:
-        if laju <= 0:
-            raise ValueError("laju harus > 0")
-        self._pesan_blok = pesan_blok
-        self._laju = laju
-        self._blok = blok or ukuran_blok(laju)
-        self._toleransi = toleransi
+    def __init__(self, batas: int, *, jendela: float = 1.0, maks_jalan: int | None = None,
+                 jam: Callable[[], float] = time.monotonic) -> None:
+        if batas < 1:
+            raise ValueError("batas harus >= 1")
+        self.batas, self.jendela = batas, jendela
+        self.maks_jalan = min(batas, maks_jalan or batas)
         self._jam = jam
-        self._tidur = tidur
-        self._slot: deque[float] = deque()
-        self._kunci = threading.Lock()
-        self.dibuang = 0
-        self.dipesan = 0
+        self._selesai: deque[float] = deque()   # finish times, ascending (appended under the lock)
+        self._jalan = 0
+        self._cond = threading.Condition()
+        self.mulai: deque[float] = deque(maxlen=100_000)  # admission times (figures, tests)
 
-    def tunggu_giliran(self) -> float:
-        """Block until this send may start; returns the slot time used."""
-        with self._kunci:
+    def _buang_lama(self, sekarang: float) -> None:
+        while self._selesai and self._selesai[0] <= sekarang - self.jendela:
+            self._selesai.popleft()
+
+    def dalam_jendela(self) -> int:
+        with self._cond:
+            self._buang_lama(self._jam())
+            return self._jalan + len(self._selesai)
+
+    @contextmanager
+    def giliran(self) -> Iterator[float]:
+        """Wait for a place, hold it during the attempt; yields the admission time."""
+        with self._cond:
             while True:
                 sekarang = self._jam()
-                while self._slot and self._slot[0] < sekarang - self._toleransi:
-                    self._slot.popleft()
-                    self.dibuang += 1
-                if self._slot:
-                    slot = self._slot.popleft()
+                self._buang_lama(sekarang)
+                if self._jalan + len(self._selesai) < self.batas and self._jalan < self.maks_jalan:
                     break
-                mulai = self._pesan_blok(self._blok)
-                self.dipesan += self._blok
-                self._slot.extend(mulai + i / self._laju for i in range(self._blok))
-        jeda = slot - self._jam()
-        if jeda > 0:
-            self._tidur(jeda)
-        return slot
+                # the oldest finished attempt leaves the window at selesai[0] + jendela; a finish notifies
+                tunggu = self._selesai[0] + self.jendela - sekarang if self._selesai else None
+                self._cond.wait(None if tunggu is None else max(tunggu, 0.001))
+            self._jalan += 1
+            self.mulai.append(sekarang)
+        try:
+            yield sekarang
+        finally:
+            with self._cond:
+                self._jalan -= 1
+                self._selesai.append(self._jam())
+                self._cond.notify_all()
