@@ -9,6 +9,7 @@ consumers deduplicate on the event id.
 from __future__ import annotations
 
 import functools
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +21,11 @@ from shared.firestore import EventSink, collection_name, outbox_ref
 from shared.logs import get_logger
 
 log = get_logger(__name__)
-PUBLISH_TIMEOUT_SECONDS = 10
+# A request waits briefly for its own publish; the sweeper may wait longer.
+REQUEST_PUBLISH_TIMEOUT_SECONDS = 2.0
+SWEEP_PUBLISH_TIMEOUT_SECONDS = 10.0
+# After a failed publish, requests stop waiting on Pub/Sub for this long (the outbox keeps the events).
+BREAKER_OPEN_SECONDS = 30.0
 
 
 @functools.cache
@@ -38,6 +43,7 @@ class PubSubOutbox(EventSink):
         self.db = db
         self.project_id = project_id
         self._publisher = publisher
+        self._breaker_open_until = 0.0
 
     @property
     def publisher(self) -> pubsub_v1.PublisherClient:
@@ -48,14 +54,19 @@ class PubSubOutbox(EventSink):
     def topic_path(self, topic: str) -> str:
         return self.publisher.topic_path(self.project_id, topic)
 
-    def _publish_raw(self, entries: list[tuple[str, str, bytes, dict[str, str]]]) -> list[str]:
+    @property
+    def breaker_open(self) -> bool:
+        return time.monotonic() < self._breaker_open_until
+
+    def _publish_raw(self, entries: list[tuple[str, str, bytes, dict[str, str]]],
+                     timeout: float = SWEEP_PUBLISH_TIMEOUT_SECONDS) -> list[str]:
         """Publish (event_id, topic, data, attributes) entries; return the ids that made it."""
         futures = [(event_id, self.publisher.publish(self.topic_path(topic), data, **attributes))
                    for event_id, topic, data, attributes in entries]
         published = []
         for event_id, future in futures:
             try:
-                future.result(timeout=PUBLISH_TIMEOUT_SECONDS)
+                future.result(timeout=timeout)
                 published.append(event_id)
             except Exception:  # noqa: BLE001 - the sweeper will retry; never fail the request
                 log.warning("publish failed; left in the outbox for the sweeper",
@@ -71,12 +82,20 @@ class PubSubOutbox(EventSink):
         batch.commit()
 
     def after_commit(self, service: str, events: list[Event[Any]]) -> None:
+        if self.breaker_open:
+            # Pub/Sub failed moments ago: answer the user now; the sweeper publishes these.
+            log.warning("publish skipped while Pub/Sub is failing; left for the sweeper",
+                        extra={"events": len(events)})
+            return
         entries = []
         for event in events:
             data, attributes = event.to_pubsub()
             entries.append((event.id, event.topic, data, attributes))
         try:
-            self._clear(service, self._publish_raw(entries))
+            published = self._publish_raw(entries, timeout=REQUEST_PUBLISH_TIMEOUT_SECONDS)
+            if len(published) < len(entries):
+                self._breaker_open_until = time.monotonic() + BREAKER_OPEN_SECONDS
+            self._clear(service, published)
         except Exception:  # noqa: BLE001 - committed already; the sweeper heals it
             log.warning("outbox clean-up failed; the sweeper will finish it", exc_info=True)
 

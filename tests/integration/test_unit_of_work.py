@@ -163,3 +163,25 @@ def test_concurrent_increments_lose_nothing(db):
     # Every increment either landed or was refused as a conflict; none vanished.
     assert int(final["isi"]) == final["versi"] == 8 - len(errors)
     assert all(isinstance(e, Conflict) for e in errors)
+
+
+def test_requests_stop_waiting_on_a_failing_pubsub_and_the_outbox_keeps_the_events(db):
+    """With Pub/Sub unreachable the first request waits at most the short publish timeout;
+    the next ones do not wait at all (breaker open) and every event stays in the outbox."""
+    import time
+
+    import grpc
+    from google.cloud import pubsub_v1
+    from google.pubsub_v1.services.publisher.transports import PublisherGrpcTransport
+
+    dead = pubsub_v1.PublisherClient(transport=PublisherGrpcTransport(channel=grpc.insecure_channel("127.0.0.1:1")))
+    outbox = PubSubOutbox(db, "demo-pmm-test", publisher=dead)
+    uow = UnitOfWork(db, "karya", outbox)
+    timings = []
+    for n in range(3):
+        started = time.monotonic()
+        uow.run(lambda tx, n=n: tx.emit(make_event("karya", "uji.tidak.terkirim", CatatanDibuat(catatan_id=f"x{n}"))))
+        timings.append(time.monotonic() - started)
+    assert timings[0] < 5 and max(timings[1:]) < 1.0, timings
+    assert outbox.breaker_open
+    assert len(outbox_ids(db)) == 3
