@@ -22,11 +22,14 @@ scaling_defaults = {
   sweeper  = { min_instances = 0, max_instances = 1, concurrency = 1, cpu = "1", memory = "512Mi", timeout_seconds = 60 }
 }
 
+# sinkro_on_batch_dijadwalkan: one sender; the e-Kinerja rate limit is split per process
+# (PMM_SINKRO_PENGIRIM_MAKS = max instances x WORKERS).
 # Per function (entry point name). The test suite fails when a key names no function.
 scaling = {
-  kinerja_api         = { min_instances = 20, max_instances = 400 }
-  karya_api           = { min_instances = 5, max_instances = 150 }
-  umpan_balik_api     = { min_instances = 3, max_instances = 100 }
-  sinkro_api          = { min_instances = 1, max_instances = 20 }
-  karya_periksa_video = { max_instances = 1, concurrency = 1, timeout_seconds = 540 }
+  sinkro_on_batch_dijadwalkan = { max_instances = 1 }
+  kinerja_api                 = { min_instances = 20, max_instances = 400 }
+  karya_api                   = { min_instances = 5, max_instances = 150 }
+  umpan_balik_api             = { min_instances = 3, max_instances = 100 }
+  sinkro_api                  = { min_instances = 1, max_instances = 20 }
+  karya_periksa_video         = { max_instances = 1, concurrency = 1, timeout_seconds = 540 }
 }

@@ -13,4 +13,7 @@ scaling_defaults = {
   sweeper  = { min_instances = 0, max_instances = 1, concurrency = 1, cpu = "1", memory = "512Mi", timeout_seconds = 60 }
 }
 
-scaling = {}
+# One sender for the batch: the e-Kinerja rate limit is split per process (PMM_SINKRO_PENGIRIM_MAKS).
+scaling = {
+  sinkro_on_batch_dijadwalkan = { max_instances = 1 }
+}
