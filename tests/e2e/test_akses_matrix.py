@@ -127,30 +127,30 @@ GET /v1/kinerja/siklus/{periode}                                                
 POST /v1/kinerja/sekolah/{npsn}/periode/{periode2}/konfirmasi                             403 422 422 403 403 403 403 403 401 401
 GET /v1/kinerja/rencana/{rencana_id}                                                      200 200 200 403 403 403 403 403 401 401
 GET /v1/kinerja/rencana/{rencana_id}/pilihan-praktik                                      200 200 200 403 403 403 403 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/cek-data                                             409 409 409 409 403 403 409 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/praktik-kinerja                                      409 409 409 409 403 403 409 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/pengembangan-kompetensi                              409 409 409 409 403 403 409 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/tugas-tambahan                                       409 409 409 409 403 403 409 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/perilaku-kerja                                       409 409 409 409 403 403 409 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/rangkuman                                            409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/rencana/{rencana_id}/ajukan                                              409 409 409 409 403 403 409 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/cek-data                                             409 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/praktik-kinerja                                      409 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/pengembangan-kompetensi                              409 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/tugas-tambahan                                       409 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/perilaku-kerja                                       409 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/rangkuman                                            409 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/rencana/{rencana_id}/ajukan                                              409 403 403 403 403 403 403 403 401 401
 GET /v1/kinerja/persetujuan                                                               200 200 200 200 403 403 200 403 401 401
-POST /v1/kinerja/rencana/{rencana_id}/setujui                                             409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/rencana/{rencana_id}/kembalikan                                          409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/rencana/{rencana_id}/sepakati                                            409 409 409 409 403 403 409 403 401 401
+POST /v1/kinerja/rencana/{rencana_id}/setujui                                             403 409 403 403 403 403 403 403 401 401
+POST /v1/kinerja/rencana/{rencana_id}/kembalikan                                          403 409 403 403 403 403 403 403 401 401
+POST /v1/kinerja/rencana/{rencana_id}/sepakati                                            409 403 403 403 403 403 403 403 401 401
 GET /v1/kinerja/pelaksanaan/{rencana_id}                                                  200 200 200 403 403 403 403 403 401 401
-PUT /v1/kinerja/pelaksanaan/{rencana_id}/persiapan                                        409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/persiapan/kumpulkan                             409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/jadwal                                          409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/observasi                                       409 409 409 409 403 403 409 403 401 401
+PUT /v1/kinerja/pelaksanaan/{rencana_id}/persiapan                                        409 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/persiapan/kumpulkan                             409 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/jadwal                                          403 409 409 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/observasi                                       403 409 409 403 403 403 403 403 401 401
 GET /v1/kinerja/pelaksanaan/{rencana_id}/observasi                                        404 404 404 403 403 403 403 403 401 401
-PUT /v1/kinerja/pelaksanaan/{rencana_id}/tindak-lanjut                                    409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/tindak-lanjut/kumpulkan                         409 409 409 409 403 403 409 403 401 401
-PUT /v1/kinerja/pelaksanaan/{rencana_id}/refleksi                                         409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/refleksi/kumpulkan                              409 409 409 409 403 403 409 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/penilaian-tindak-lanjut                         409 409 409 409 403 403 409 403 401 401
+PUT /v1/kinerja/pelaksanaan/{rencana_id}/tindak-lanjut                                    409 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/tindak-lanjut/kumpulkan                         409 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/pelaksanaan/{rencana_id}/refleksi                                         409 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/refleksi/kumpulkan                              409 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/penilaian-tindak-lanjut                         403 409 409 403 403 403 403 403 401 401
 POST /v1/kinerja/berkas                                                                   422 403 403 403 403 403 403 403 401 401
-POST /v1/kinerja/berkas/{berkas_id}/konfirmasi                                            409 409 409 409 403 403 409 403 401 401
+POST /v1/kinerja/berkas/{berkas_id}/konfirmasi                                            409 403 403 403 403 403 403 403 401 401
 GET /v1/kinerja/pelaksanaan/{rencana_id}/berkas                                           200 200 200 403 403 403 403 403 401 401
 GET /v1/kinerja/sekolah/{npsn}/dokumen                                                    200 200 200 403 403 403 403 403 401 401
 GET /v1/kinerja/sekolah/{npsn}/guru                                                       403 200 200 403 403 403 403 403 401 401
@@ -183,8 +183,8 @@ TEMUAN = {
     "GET /v1/umpan-balik/karya/{karya_id}/umpan-balik":
         "finding: any signed-in account that knows the karya id reads the feedback (not bound to the link)",
     "PUT /v1/kinerja/rencana/{rencana_id}/cek-data":
-        "finding (all kinerja writes with 409 for kadis / link holder): the version is checked before the "
-        "role, so any registered PTK learns the plan exists and its versi",
+        "every kinerja write authorises (owner / recorded atasan / Pejabat Penilai) before it compares the "
+        "versi: only someone allowed to write gets 409",
 }
 
 
@@ -525,6 +525,40 @@ def test_matriks_akses(dunia, capsys):
             for m, p, baris in teramati:
                 print(m, p, baris)
     assert not salah, "\n".join(salah)
+
+
+def _versi_sekarang(w: dict, path: str) -> int | None:
+    """The document's current versi as its owner reads it (None: the row carries no document versi)."""
+    guru = w["klien"]["guru"]
+    if path.startswith("/v1/kinerja/rencana/{rencana_id}/"):
+        return guru.get(f"/v1/kinerja/rencana/{w['rencana_id']}").json()["versi"]
+    if path.startswith("/v1/kinerja/pelaksanaan/{rencana_id}/"):
+        return guru.get(f"/v1/kinerja/pelaksanaan/{w['rencana_id']}").json()["versi"]
+    if path.startswith("/v1/kinerja/berkas/{berkas_id}/"):
+        return 1  # a pending upload: never confirmed in this world
+    return None
+
+
+@pytest.mark.e2e
+def test_penulis_tak_berhak_tidak_belajar_versi(dunia):
+    """The kinerja writes that carry a document versi, sent by every role the table refuses with the CURRENT
+    versi (the stale one is the matrix above): the same refusal, never 409 and never `versi_sekarang`."""
+    salah, dicoba = [], 0
+    for b in TABEL:
+        if b.body is None or b.method == "GET" or (versi := _versi_sekarang(dunia, b.path)) is None:
+            continue
+        body = b.body(dunia)
+        if not isinstance(body, dict) or body.get("versi") != STALE:
+            continue
+        for peran in PERAN:
+            if b.harap[peran] not in (403, 404):
+                continue  # allowed (it would really write) or refused before any lookup (401)
+            r = dunia["klien"][peran].request(b.method, b.path.format(**dunia), json=body | {"versi": versi},
+                                              headers=dict(WAKTU))
+            dicoba += 1
+            if r.status_code != b.harap[peran] or "versi_sekarang" in r.text:
+                salah.append(f"{b.method} {b.path} as {peran}: {r.status_code} {r.text[:160]}")
+    assert dicoba > 100 and not salah, "\n".join(salah)
 
 
 if __name__ == "__main__":

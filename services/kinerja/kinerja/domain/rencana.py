@@ -187,6 +187,9 @@ def _pastikan_atasan(rencana: Rencana, pelaku_id: str) -> None:
                         "Hanya atasan yang tercatat saat rencana diajukan yang dapat menyetujui atau mengembalikannya.")
 
 
+pastikan_atasan = _pastikan_atasan  # the service authorises with it before comparing versions
+
+
 def _pastikan_status(rencana: Rencana, boleh: Sequence[StatusRencana], kode: str, pesan: str) -> None:
     if rencana.status not in boleh:
         raise Conflict(kode, pesan, status_rencana=rencana.status.value)

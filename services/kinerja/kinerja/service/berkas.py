@@ -176,11 +176,12 @@ def konfirmasi(uow: UnitOfWork, store: ObjectStore, email: str | None, berkas_id
                now: datetime) -> Berkas:
     def baca(tx: Tx) -> Berkas:
         aktor = akses.kenali(tx, email)
-        berkas = berkas_repo.get_for_update(tx, berkas_id, versi)
+        berkas = berkas_repo.get(tx, berkas_id)
         if berkas is None:
             raise NotFound("berkas_tidak_ditemukan", "Berkas tidak ditemukan.")
         if berkas.pemilik_id != aktor.id:
             raise Forbidden("bukan_pemilik_berkas", "Hanya pengunggah yang dapat mengonfirmasi berkas ini.")
+        repo.pastikan_versi(berkas, versi)  # after the owner check: a stranger never learns the version
         return berkas
 
     berkas = uow.run(baca)
@@ -189,8 +190,9 @@ def konfirmasi(uow: UnitOfWork, store: ObjectStore, email: str | None, berkas_id
     store.confirm(berkas.object_key, berkas.jenis, berkas.ukuran, berkas.md5_base64)
 
     def simpan(tx: Tx) -> Berkas:
-        terkini = berkas_repo.get_for_update(tx, berkas_id, versi)
+        terkini = berkas_repo.get(tx, berkas_id)  # the uploader was authorised above (pemilik_id never changes)
         assert terkini is not None
+        repo.pastikan_versi(terkini, versi)
         if terkini.status is StatusBerkas.TERKONFIRMASI:
             return terkini
         return berkas_repo.save(tx, terkini.model_copy(update={"status": StatusBerkas.TERKONFIRMASI,

@@ -1,10 +1,13 @@
 """Pelaksanaan Kinerja use cases: the four observation steps (P4-P8).
 
 The Pelaksanaan (id = siklus_id) is opened when the plan is approved. Each
-write: identity (1 read), the Pelaksanaan with the client's ``versi`` (1
-read, stale -> 409), the cycle (1 read: period, active status), plus for the
-principal's steps the school (and for a principal's own cycle the Dinas) to
-resolve the Pejabat Penilai from the reference data now; then one write.
+write: identity (1 read), the Pelaksanaan (1 read), the cycle (1 read: period,
+active status), plus for the principal's steps the school (and for a
+principal's own cycle the Dinas) to resolve the Pejabat Penilai from the
+reference data now; the caller is authorised (the owner for their documents,
+the Pejabat Penilai for theirs) before the client's ``versi`` is compared
+(stale -> 409, so only someone allowed to write learns the version); then one
+write.
 
 Dates are checked server-side (data/jadwal.json): Dokumen Persiapan, the
 schedule agreement, the observation and the Dokumen Tindak Lanjut inside the
@@ -28,6 +31,8 @@ from kinerja.domain.observasi import (
     Pelaksanaan,
     RincianObservasi,
     pastikan_dapat_membaca,
+    pastikan_pemilik,
+    pastikan_penilai,
 )
 from kinerja.domain.siklus import Siklus, Tahap, pastikan_periode_terbuka, pastikan_siklus_aktif, periksa_jendela, tanggal_lokal
 from kinerja.service import akses, repo
@@ -43,9 +48,10 @@ class Konteks:
     siklus: Siklus
 
 
-def _muat(tx: Tx, email: str | None, pelaksanaan_id: str, versi: int | None) -> Konteks:
+def _muat(tx: Tx, email: str | None, pelaksanaan_id: str) -> Konteks:
+    """Loaded without the version check: authorise the caller, then ``repo.pastikan_versi``."""
     aktor = akses.kenali(tx, email)
-    pel = repo.pelaksanaan_repo.get_for_update(tx, pelaksanaan_id, versi)
+    pel = repo.pelaksanaan_repo.get(tx, pelaksanaan_id)
     siklus = repo.siklus_repo.get(tx, pelaksanaan_id)
     if pel is None or siklus is None:
         raise NotFound("pelaksanaan_tidak_ditemukan",
@@ -70,8 +76,14 @@ def _jadwal(siklus: Siklus, tahap: Tahap, now: datetime) -> None:
 def _tulis(uow: UnitOfWork, email: str | None, pelaksanaan_id: str, versi: int, tahap: Tahap, now: datetime,
            ubah: Callable[..., Pelaksanaan], penilai: bool = False) -> Pelaksanaan:
     def work(tx: Tx) -> Pelaksanaan:
-        k = _muat(tx, email, pelaksanaan_id, versi)
-        pj = _penilai(tx, k.siklus) if penilai else None
+        k = _muat(tx, email, pelaksanaan_id)
+        if penilai:
+            pj = _penilai(tx, k.siklus)
+            pastikan_penilai(k.pelaksanaan.pegawai_id, k.aktor.id, pj)
+        else:
+            pj = None
+            pastikan_pemilik(k.pelaksanaan.pegawai_id, k.aktor.id)
+        repo.pastikan_versi(k.pelaksanaan, versi)
         _jadwal(k.siklus, tahap, now)
         baru = ubah(tx, k, pj) if penilai else ubah(tx, k)
         return repo.pelaksanaan_repo.put(tx, baru)
@@ -197,7 +209,7 @@ class PelaksanaanTerbaca:
 def lihat(uow: UnitOfWork, email: str | None, pelaksanaan_id: str) -> PelaksanaanTerbaca:
     """The teacher and their Pejabat Penilai read the Pelaksanaan (with the rubric)."""
     def work(tx: Tx) -> PelaksanaanTerbaca:
-        k = _muat(tx, email, pelaksanaan_id, None)
+        k = _muat(tx, email, pelaksanaan_id)
         pj = _penilai(tx, k.siklus)
         pastikan_dapat_membaca(k.pelaksanaan.pegawai_id, k.aktor.id, pj)
         peran = "pemilik" if k.aktor.id == k.pelaksanaan.pegawai_id else "penilai"

@@ -1,7 +1,8 @@
 """Perencanaan Kinerja use cases (P2, P3, P14, P15).
 
-Every step is one transaction: identity (1 read), the plan with the client's
-``versi`` (1 read, stale -> 409), the cycle (1 read: a cycle closed by a
+Every step is one transaction: identity (1 read), the plan (1 read; the caller
+is authorised first -- owner, or the recorded atasan -- and only then is the
+client's ``versi`` compared, stale -> 409), the cycle (1 read: a cycle closed by a
 Dapodik status refuses edits), plus what the step needs (the school's Rapor
 for Praktik Kinerja; PTK, school and Dinas for Ajukan), then one write.
 
@@ -34,8 +35,9 @@ from shared.firestore import Tx, UnitOfWork
 Langkah = domain.Langkah
 
 
-def _rencana_wajib(tx: Tx, rencana_id: str, versi: int | None) -> Rencana:
-    rencana = repo.rencana_repo.get_for_update(tx, rencana_id, versi)
+def _rencana_wajib(tx: Tx, rencana_id: str) -> Rencana:
+    """The plan, without the version check: authorise the caller, then ``repo.pastikan_versi``."""
+    rencana = repo.rencana_repo.get(tx, rencana_id)
     if rencana is None:
         raise NotFound("rencana_tidak_ditemukan", "Rencana kinerja tidak ditemukan.")
     return rencana
@@ -63,9 +65,10 @@ def _ubah(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,
           langkah: Callable[[Tx, Rencana, str], Rencana]) -> Rencana:
     def work(tx: Tx) -> Rencana:
         aktor = akses.kenali(tx, email)
-        rencana = _rencana_wajib(tx, rencana_id, versi)
+        rencana = _rencana_wajib(tx, rencana_id)
         if aktor.id != rencana.ptk_id:
             raise Forbidden("bukan_pemilik_rencana", "Hanya pemilik rencana yang dapat mengubah atau menyepakatinya.")
+        repo.pastikan_versi(rencana, versi)  # only the owner learns that the version moved
         _siklus_aktif(tx, rencana)
         baru = langkah(tx, rencana, aktor.id)
         return repo.rencana_repo.put(tx, baru)
@@ -128,7 +131,9 @@ def _keputusan_atasan(uow: UnitOfWork, email: str | None, rencana_id: str, versi
                       putus: Callable[[Rencana, str], Rencana], now: datetime) -> Rencana:
     def work(tx: Tx) -> Rencana:
         aktor = akses.kenali(tx, email)
-        rencana = _rencana_wajib(tx, rencana_id, versi)
+        rencana = _rencana_wajib(tx, rencana_id)
+        domain.pastikan_atasan(rencana, aktor.id)  # only the recorded atasan learns the version
+        repo.pastikan_versi(rencana, versi)
         baru = putus(rencana, aktor.id)
         if baru.status is StatusRencana.DISETUJUI:
             mulai_pelaksanaan(tx, baru, now)
@@ -188,7 +193,7 @@ def lihat(uow: UnitOfWork, email: str | None, rencana_id: str, dengan_rapor: boo
     """The owner, the atasan recorded on it, or the school's principal / Plt. may read a plan."""
     def work(tx: Tx) -> RencanaTerbaca:
         aktor = akses.kenali(tx, email)
-        rencana = _rencana_wajib(tx, rencana_id, None)
+        rencana = _rencana_wajib(tx, rencana_id)
         if aktor.id == rencana.ptk_id:
             peran = "pemilik"
         elif rencana.atasan is not None and rencana.atasan.id == aktor.id:

@@ -22,8 +22,13 @@ Collections (``kinerja__<name>``):
 | ``predikat`` | siklus_id | ``PredikatKinerjaPegawai`` of one person (P12, P14) |
 
 Aggregates whose domain transitions already bump ``versi`` (Rencana,
-Pelaksanaan, Siklus, the assessment aggregates) are written as they are (``put``); ``get_for_update``
+Pelaksanaan, Siklus, the assessment aggregates) are written as they are (``put``); ``pastikan_versi``
 refuses a stale client ``versi`` with 409 ``versi_tidak_cocok``.
+
+Write use cases never call ``get_for_update`` with the client's ``versi``: they load the document
+(``get``), authorise the caller (role, ownership, leadership of the school) and only then compare the
+version with ``pastikan_versi``, so a caller who may not write gets 403/404 and never learns the
+current ``versi`` from a 409.
 """
 from __future__ import annotations
 
@@ -38,6 +43,7 @@ from kinerja.domain.predikat import PredikatKinerjaOrganisasi, PredikatKinerjaPe
 from kinerja.domain.referensi import Dinas, Ptk, RaporPendidikan, Sekolah
 from kinerja.domain.rencana import Rencana
 from kinerja.domain.siklus import Siklus
+from shared.errors import Conflict
 from shared.firestore import Repository, Tx
 
 M = TypeVar("M", bound=BaseModel)
@@ -48,6 +54,16 @@ class AggregateRepo(Repository[M], Generic[M]):
         """Write the aggregate as the domain returned it (its transition already bumped versi)."""
         tx.set(self.ref(tx, getattr(obj, self.id_field)), obj.model_dump(mode="json"))
         return obj
+
+
+def pastikan_versi(obj: BaseModel, versi: int | None) -> None:
+    """409 ``versi_tidak_cocok`` when the client edited another version. Call it only after the caller
+    has been authorised (a refused caller must not learn the current version)."""
+    sekarang = getattr(obj, "versi")
+    if versi is not None and sekarang != versi:
+        raise Conflict("versi_tidak_cocok",
+                       "Data ini sudah diubah di tempat lain. Muat ulang halaman, periksa perubahannya, lalu coba lagi.",
+                       versi_sekarang=sekarang, versi_dikirim=versi)
 
 
 siklus_repo = AggregateRepo(Siklus, "siklus", id_field="siklus_id")
