@@ -275,6 +275,31 @@ def test_k1_orang_lain_mendapat_404_bukan_403_untuk_karya(p):
     assert service.ambil_karya(p, "guru-1", karya.id)[0].judul == "Pecahan dengan kue"
 
 
+@pytest.mark.parametrize("versi", ["sekarang", 999_999])
+def test_k1_orang_lain_mendapat_404_bukan_409_dengan_versi_apa_pun(p, db, google, versi):
+    """Every karya write that takes a versi checks ownership first: a stranger with the current or a stale
+    versi gets 404 (as for an id that does not exist), never 409 with `versi_sekarang`; nothing changes."""
+    akun = hubungkan(p)
+    draf = service.buat_draf(p, "guru-1", akun.id, "SariPublik1", T0)
+    karya = simpan(p, akun)
+    v = (lambda x: x.versi) if versi == "sekarang" else (lambda x: versi)
+    sebelum = admin(google, "quota")["used"]
+    for aksi, harap in (
+            (lambda: service.ganti_video(p, "guru-2", draf.id, "SariUnlist1", v(draf), T0), "draf_tidak_ditemukan"),
+            (lambda: service.ubah_karya(p, "guru-2", karya.id, v(karya), {"judul": "Diambil alih"}, T0),
+             "karya_tidak_ditemukan"),
+            (lambda: service.hapus_karya(p, "guru-2", karya.id, v(karya), T0), "karya_tidak_ditemukan")):
+        with pytest.raises(DomainError) as e:
+            aksi()
+        assert (e.value.status, kode(e)) == (404, harap) and "versi_sekarang" not in e.value.extra
+    assert admin(google, "quota")["used"] == sebelum  # refused before any YouTube call
+    assert db.collection("karya__draf").document(draf.id).get().to_dict()["versi"] == draf.versi
+    assert service.ambil_karya(p, "guru-1", karya.id)[0].versi == karya.versi
+    with pytest.raises(DomainError) as basi:  # the owner still gets the conflict
+        service.ganti_video(p, "guru-1", draf.id, "SariUnlist1", 999_999, T0)
+    assert (basi.value.status, kode(basi)) == (409, "versi_tidak_cocok")
+
+
 def test_k5_ubah_dan_hapus_menerbitkan_event_dengan_versi(p, db):
     karya = simpan(p, hubungkan(p))
     baru = service.ubah_karya(p, "guru-1", karya.id, 1, {"judul": "Pecahan (revisi)", "kategori": "materi_ajar"}, T0)

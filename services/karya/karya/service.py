@@ -346,9 +346,12 @@ def buat_draf(p: Any, pelaku: str, akun_id: str, video_id: str, now: datetime) -
 
 
 def _draf_milik(tx: Tx, pelaku: str, draf_id: str, versi: int | None = None) -> DrafTersimpan:
-    draf = draf_repo.get_for_update(tx, draf_id, versi)
-    if draf is None or draf.pemilik_id != pelaku:
+    draf = draf_repo.get(tx, draf_id)
+    if draf is None or draf.pemilik_id != pelaku:  # a stranger gets 404, exactly as for a missing draft
         raise _draf_tidak_ditemukan()
+    if versi is not None and draf.versi != versi:  # checked after ownership: a stranger never sees a 409
+        raise Conflict("versi_tidak_cocok", "Draf ini sudah diubah di tempat lain. Muat ulang halaman, periksa "
+                       "perubahannya, lalu coba lagi.", versi_sekarang=draf.versi, versi_dikirim=versi)
     return draf
 
 
