@@ -183,18 +183,19 @@ def bab_umpan_balik(c: Cerita, d: Dunia) -> None:
     if not getattr(c, "karya_id", None):
         c.catat("dilewati: butuh karya dari Bab 1 (skipped: needs the karya of chapter 1)")
         return
-    g, rekan, kid = c.pemilik, c.rekan, c.karya_id
-    c.aksi(rekan.nama, "membuka kuesioner karya (opens the questionnaire of its category)")
-    ambil = lambda: (r := c._sesi(rekan).get(f"{c.base}/v1/umpan-balik/karya/{kid}/kuesioner",  # noqa: E731
+    g, rekan, kid, token = c.pemilik, c.rekan, c.karya_id, c.tautan_token
+    c.aksi(rekan.nama, "membuka kuesioner karya lewat tautannya (opens the questionnaire through the link: "
+                       "the link is the key)")
+    ambil = lambda: (r := c._sesi(rekan).get(f"{c.base}/v1/umpan-balik/tautan/{token}/kuesioner",  # noqa: E731
                                               timeout=30)).status_code == 200 and r.json()
-    form = c.tunggu(ambil, "kuesioner (karya event reaching umpan_balik)")
+    form = c.tunggu(ambil, "kuesioner (karya and link events reaching umpan_balik)")
     k = form["kuesioner"]
     c.catat(f"kuesioner {k.get('id', '')} v{k['versi']}: {len(k['pertanyaan'])} pertanyaan, "
             f"{len(k['tanggapan'])} tanggapan")
     jawaban = {q["id"]: q["pilihan"][i % len(q["pilihan"])]["id"] for i, q in enumerate(k["pertanyaan"])}
     tanggapan = {t["id"]: "Langkah-langkahnya jelas dan murid terlihat antusias." for t in k["tanggapan"]}
     c.aksi(rekan.nama, "mengisi kuesioner, tanggapan dan saran, lalu \"Kirim Umpan Balik\" (sends feedback)")
-    kirim = c.json(rekan, "POST", f"/v1/umpan-balik/karya/{kid}/umpan-balik", harap=201, json={
+    kirim = c.json(rekan, "POST", f"/v1/umpan-balik/tautan/{token}/umpan-balik", harap=201, json={
         "versi_kuesioner": k["versi"], "jawaban": jawaban, "tanggapan": tanggapan,
         "saran": "Tambahkan refleksi singkat di akhir pelajaran."})
     c.catat(f"terkirim (sent) sebagai {kirim['umpan_balik']['pemberi_peran']}")
@@ -422,7 +423,7 @@ def bab_sinkro(c: Cerita, d: Dunia) -> None:
 
 BAB_FUNGSI: dict[str, tuple[str, Callable[[Cerita, Dunia], None], str]] = {
     "karya": ("karya", bab_karya, "/v1/karya/youtube/otorisasi"),
-    "umpan_balik": ("umpan-balik", bab_umpan_balik, "/v1/umpan-balik/karya/{karya_id}/umpan-balik"),
+    "umpan_balik": ("umpan-balik", bab_umpan_balik, "/v1/umpan-balik/tautan/{token}/umpan-balik"),
     "kinerja": ("kinerja", bab_kinerja, "/v1/kinerja/rencana/{rencana_id}/sepakati"),
     "sinkro": ("sinkro", bab_sinkro, "/v1/sinkro/sinkronisasi"),
 }

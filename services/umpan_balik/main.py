@@ -35,6 +35,16 @@ def umpan_balik_on_karya_dihapus(cloud_event):
 
 
 @functions_framework.cloud_event
+def umpan_balik_on_tautan_dibuat(cloud_event):
+    entrypoints.on_tautan_dibuat(cloud_event)
+
+
+@functions_framework.cloud_event
+def umpan_balik_on_tautan_dicabut(cloud_event):
+    entrypoints.on_tautan_dicabut(cloud_event)
+
+
+@functions_framework.cloud_event
 def umpan_balik_on_ptk_diperbarui(cloud_event):
     entrypoints.on_ptk_diperbarui(cloud_event)
 

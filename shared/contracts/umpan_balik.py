@@ -32,6 +32,10 @@ register_subscription("karya.karya.diperbarui", "umpan_balik", "umpan_balik_on_k
                       "keep the mirrored owner, kategori and title at the newest karya version")
 register_subscription("karya.karya.dihapus", "umpan_balik", "umpan_balik_on_karya_dihapus",
                       "a deleted karya takes no more feedback and its feedback is no longer served")
+register_subscription("karya.tautan.dibuat", "umpan_balik", "umpan_balik_on_tautan_dibuat",
+                      "mirror the link's token hash and root: the link is the capability to give and read feedback")
+register_subscription("karya.tautan.dicabut", "umpan_balik", "umpan_balik_on_tautan_dicabut",
+                      "a revoked link (or root) no longer gives or reads feedback, even if it arrives before dibuat")
 register_subscription("referensi.ptk.diperbarui", "umpan_balik", "umpan_balik_on_ptk_diperbarui",
                       "the giver's role (guru / kepala sekolah, Plt.) by the hash of their belajar.id e-mail")
 register_subscription("umpan_balik.umpan_balik.dikirim", "umpan_balik", "umpan_balik_on_umpan_balik_dikirim",

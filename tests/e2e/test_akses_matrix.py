@@ -112,9 +112,15 @@ GET /v1/karya/saya/{karya_id}/tautan                                            
 DELETE /v1/karya/saya/{karya_id}/tautan/{tautan_buang_id}                                 204 404 404 404 404 404 404 404 401 401
 DELETE /v1/karya/saya/{karya_id}                                                          409 404 404 404 404 404 404 404 401 401
 DELETE /v1/karya/youtube/akun/{akun_buang_id}                                             204 404 404 404 404 404 404 404 401 401
-GET /v1/umpan-balik/karya/{karya_id}/kuesioner                                            200 200 200 200 200 200 200 200 401 401
-POST /v1/umpan-balik/karya/{karya_id}/umpan-balik                                         403 409 409 409 409 409 200 409 401 401
-GET /v1/umpan-balik/karya/{karya_id}/umpan-balik                                          200 200 200 200 200 200 200 200 401 401
+GET /v1/umpan-balik/tautan/{token}/kuesioner                                              200 200 200 200 200 200 200 200 401 401
+GET /v1/umpan-balik/tautan/{token_palsu}/kuesioner                                        404 404 404 404 404 404 404 404 401 401
+GET /v1/umpan-balik/tautan/{token_dicabut}/kuesioner                                      410 410 410 410 410 410 410 410 401 401
+POST /v1/umpan-balik/tautan/{token}/umpan-balik                                           403 409 409 409 409 409 200 409 401 401
+POST /v1/umpan-balik/tautan/{karya_id}/umpan-balik                                        404 404 404 404 404 404 404 404 401 401
+POST /v1/umpan-balik/tautan/{token_dicabut}/umpan-balik                                   410 410 410 410 410 410 410 410 401 401
+GET /v1/umpan-balik/tautan/{token}/umpan-balik                                            200 200 200 200 200 200 200 200 401 401
+GET /v1/umpan-balik/tautan/{karya_id}/umpan-balik                                         404 404 404 404 404 404 404 404 401 401
+GET /v1/umpan-balik/tautan/{token_dicabut}/umpan-balik                                    410 410 410 410 410 410 410 410 401 401
 GET /v1/umpan-balik/notifikasi                                                            200 200 200 200 200 200 200 200 401 401
 POST /v1/umpan-balik/notifikasi/{notifikasi_id}/buka                                      200 404 404 404 404 404 404 404 401 401
 GET /v1/umpan-balik/saya/karya/{karya_id}/umpan-balik                                     200 404 404 404 404 404 404 404 401 401
@@ -176,11 +182,8 @@ POST /v1/sinkro/mitra/sinkronisasi                                              
 TEMUAN = {
     "PUT /v1/karya/draf/{draf_id}/video":
         "ownership is checked before the version: only the owner gets 409; anyone else 404 (K1)",
-    "POST /v1/umpan-balik/karya/{karya_id}/umpan-balik":
-        "finding: any signed-in account that knows the karya id may send feedback; the link token is not "
-        "required (K7/K8 say: through the shared link)",
-    "GET /v1/umpan-balik/karya/{karya_id}/umpan-balik":
-        "finding: any signed-in account that knows the karya id reads the feedback (not bound to the link)",
+    "GET /v1/umpan-balik/tautan/{token}/umpan-balik":
+        "U3: the link holders' view; the raw link token is the capability (its hash mirrored from karya)",
     "PUT /v1/kinerja/rencana/{rencana_id}/cek-data":
         "every kinerja write authorises (owner / recorded atasan / Pejabat Penilai) before it compares the "
         "versi: only someone allowed to write gets 409",
@@ -230,12 +233,22 @@ TABEL: list[Baris] = [
           query=lambda w: {"versi": STALE}),
     Baris("DELETE", "/v1/karya/youtube/akun/{akun_buang_id}", None),
     # --- umpan balik (U1-U5)
-    Baris("GET", "/v1/umpan-balik/karya/{karya_id}/kuesioner", None,
-          catatan="whoever knows the karya id (given only through the link view)"),
-    Baris("POST", "/v1/umpan-balik/karya/{karya_id}/umpan-balik",
-          None,
-          body=lambda w: w["umpan_balik_basi"], catatan="stale questionnaire version: 409; the owner: 403"),
-    Baris("GET", "/v1/umpan-balik/karya/{karya_id}/umpan-balik", None),
+    Baris("GET", "/v1/umpan-balik/tautan/{token}/kuesioner", None,
+          catatan="K8: anyone signed in holding a live link (the token is the capability)"),
+    Baris("GET", "/v1/umpan-balik/tautan/{token_palsu}/kuesioner", None, catatan="an unknown link: 404"),
+    Baris("GET", "/v1/umpan-balik/tautan/{token_dicabut}/kuesioner", None,
+          catatan="a revoked link: 410, also for who opened it before"),
+    Baris("POST", "/v1/umpan-balik/tautan/{token}/umpan-balik", None,
+          body=lambda w: w["umpan_balik_basi"],
+          catatan="stale questionnaire version: 409; the owner: 403; who already sent: 200 with theirs"),
+    Baris("POST", "/v1/umpan-balik/tautan/{karya_id}/umpan-balik", None,
+          body=lambda w: w["umpan_balik_basi"], catatan="knowing the karya id is not holding its link: 404"),
+    Baris("POST", "/v1/umpan-balik/tautan/{token_dicabut}/umpan-balik", None,
+          body=lambda w: w["umpan_balik_basi"], catatan="a revoked link takes no more feedback: 410"),
+    Baris("GET", "/v1/umpan-balik/tautan/{token}/umpan-balik", None),
+    Baris("GET", "/v1/umpan-balik/tautan/{karya_id}/umpan-balik", None, catatan="the karya id is no link: 404"),
+    Baris("GET", "/v1/umpan-balik/tautan/{token_dicabut}/umpan-balik", None,
+          catatan="a revoked link no longer reads the feedback: 410"),
     Baris("GET", "/v1/umpan-balik/notifikasi", None, catatan="each their own"),
     Baris("POST", "/v1/umpan-balik/notifikasi/{notifikasi_id}/buka", None),
     Baris("GET", "/v1/umpan-balik/saya/karya/{karya_id}/umpan-balik", None),
@@ -386,6 +399,10 @@ def render() -> str:
              "from e-Kinerja/BKD. The school operator has no role in these APIs (they fix data in Dapodik); "
              "their belajar.id account is treated like any unregistered account. The link holder is a guru of "
              "another school who opened the karya link. `mitra` is e-Kinerja with its API key and no token.", "",
+             "Share links are capabilities (K7, K8): every role calls the `/tautan/{token}` rows with the same raw "
+             "token, because holding it is what grants access; `{token_palsu}` is a token no link has, "
+             "`{token_dicabut}` a link its owner revoked (410), `{karya_id}` the karya id put where a token "
+             "belongs (404: knowing the id grants nothing).", "",
              "| route | " + " | ".join(JUDUL_PERAN[p] for p in PERAN) + " | note |",
              "|---|" + "---|" * (len(PERAN) + 1)]
     for b in TABEL:
@@ -471,17 +488,26 @@ def dunia(stack, as_user):
     ok(rekan.get(f"/v1/karya/tautan/{token}"))
     from tests.support import wait_until
 
-    kues = wait_until(lambda: (r := rekan.get(f"/v1/umpan-balik/karya/{karya['id']}/kuesioner")).status_code == 200
-                      and r.json(), timeout=60, what="karya mirrored in umpan_balik")
+    kues = wait_until(lambda: (r := rekan.get(f"/v1/umpan-balik/tautan/{token}/kuesioner")).status_code == 200
+                      and r.json(), timeout=60, what="karya and its link mirrored in umpan_balik")
     body = isi_umpan_balik(kues)
-    ok(rekan.post(f"/v1/umpan-balik/karya/{karya['id']}/umpan-balik", json=body), 201)
+    ok(rekan.post(f"/v1/umpan-balik/tautan/{token}/umpan-balik", json=body), 201)
+    # a link the holder opened, then the owner revoked (umpan_balik learns it from karya.tautan.dicabut)
+    dicabut = ok(guru.post(f"/v1/karya/saya/{karya['id']}/tautan"), 201)
+    token_dicabut = dicabut["tautan"].rsplit("/", 1)[1]
+    wait_until(lambda: rekan.get(f"/v1/umpan-balik/tautan/{token_dicabut}/kuesioner").status_code == 200,
+               timeout=60, what="the second link mirrored")
+    assert guru.delete(f"/v1/karya/saya/{karya['id']}/tautan/{dicabut['tautan_id']}").status_code == 204
+    wait_until(lambda: rekan.get(f"/v1/umpan-balik/tautan/{token_dicabut}/kuesioner").status_code == 410,
+               timeout=60, what="the revocation mirrored")
     notif = wait_until(lambda: guru.get("/v1/umpan-balik/notifikasi").json()["items"], timeout=60,
                        what="notification")
     analisa = wait_until(lambda: (a := guru.get(f"/v1/umpan-balik/saya/karya/{karya['id']}/analisa").json())
                          .get("kuesioner") and a, timeout=60, what="analysis")
     versi0 = analisa["kuesioner"][0]
     w = {"akun_id": akun["id"], "akun_buang_id": akun_buang["id"], "draf_id": draf2["id"], "karya_id": karya["id"],
-         "token": token, "tautan_buang_id": buang["tautan_id"], "notifikasi_id": notif[0]["notifikasi_id"]
+         "token": token, "token_palsu": uuid.uuid4().hex, "token_dicabut": token_dicabut,
+         "tautan_buang_id": buang["tautan_id"], "notifikasi_id": notif[0]["notifikasi_id"]
          if "notifikasi_id" in notif[0] else notif[0]["id"],
          "kuesioner_id": versi0["kuesioner_id"], "pertanyaan_id": versi0["pertanyaan"][0]["pertanyaan_id"],
          "umpan_balik_basi": body | {"versi_kuesioner": 99},

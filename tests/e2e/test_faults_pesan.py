@@ -35,7 +35,8 @@ from google.cloud import firestore, pubsub_v1
 
 from local.cloud import LocalCloud, Ports, emulator_env, provision_pubsub
 from shared.contracts import SUBSCRIPTIONS, TOPICS, SubscriptionSpec
-from shared.contracts.karya import KaryaDihapus, KaryaDipublikasikan, KaryaDiperbarui, VideoKaryaTidakTersedia
+from shared.contracts.karya import KaryaDihapus, KaryaDipublikasikan, KaryaDiperbarui, TautanKaryaDibuat, \
+    TautanKaryaDicabut, VideoKaryaTidakTersedia
 from shared.contracts.kinerja import PredikatDitetapkan, RencanaDisepakati
 from shared.contracts.platform import JadwalTick
 from shared.contracts.referensi_bkn import AdminInstansiDiperbarui, SkpOrganisasiDiperbarui
@@ -58,6 +59,17 @@ def _karya(d: Dunia, v: int, cls=KaryaDipublikasikan, **extra):
     return cls(karya_id=f"karya-{d.u}", pemilik_id=f"sub-{d.u}", kategori="praktik_pembelajaran",
                judul=f"Pecahan v{v}", mata_pelajaran="matematika", tingkat_kelas="kelas_4", video_id="SariPublik1",
                dibuat_pada=SEKARANG, versi=v, **extra)
+
+
+def token_dunia(d: Dunia) -> str:
+    """The raw share-link token of the world's karya (umpan_balik's link-holder routes take it)."""
+    return f"token-{d.u}"
+
+
+def _hash(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 PABRIK: dict[str, Callable[[Dunia, int], EventPayload]] = {
@@ -86,6 +98,12 @@ PABRIK: dict[str, Callable[[Dunia, int], EventPayload]] = {
     "karya.karya.diperbarui": lambda d, v: _karya(d, v, KaryaDiperbarui, diperbarui_pada=SEKARANG),
     "karya.karya.dihapus": lambda d, v: KaryaDihapus(karya_id=f"karya-{d.u}", pemilik_id=f"sub-{d.u}",
                                                      dihapus_pada=SEKARANG, versi=v),
+    "karya.tautan.dibuat": lambda d, v: TautanKaryaDibuat(
+        token_hash=_hash(token_dunia(d)), karya_id=f"karya-{d.u}", akar_hash=_hash(token_dunia(d)), asal="pemilik",
+        dibuat_pada=SEKARANG),
+    "karya.tautan.dicabut": lambda d, v: TautanKaryaDicabut(
+        token_hash=_hash(token_dunia(d)), karya_id=f"karya-{d.u}", akar_hash=_hash(token_dunia(d)),
+        dicabut_pada=SEKARANG),
     "karya.video.tidak_tersedia": lambda d, v: VideoKaryaTidakTersedia(
         karya_id=f"karya-{d.u}", pemilik_id=f"sub-{d.u}", judul="Pecahan", video_id="SariPublik1",
         alasan=["video_privat"], diperiksa_pada=SEKARANG, versi=v),
@@ -326,8 +344,9 @@ def test_mati_antara_commit_dan_terbit_pada_rute_http_disembuhkan_penyapu(dunia2
     for i in range(rounds):
         d = Dunia(uuid.uuid4().hex[:10])
         # the umpan_balik mirror needs a karya, then a feedback POST publishes umpan_balik.umpan_balik.dikirim
-        karya_spec = next(s for s in SUBSCRIPTIONS if s.function == "umpan_balik_on_karya_dipublikasikan")
-        assert w.kirim(karya_spec, make_event("karya", karya_spec.topic, PABRIK[karya_spec.topic](d, 1))) < 300
+        for fungsi in ("umpan_balik_on_karya_dipublikasikan", "umpan_balik_on_tautan_dibuat"):  # karya + its link
+            spec = next(s for s in SUBSCRIPTIONS if s.function == fungsi)
+            assert w.kirim(spec, make_event("karya", spec.topic, PABRIK[spec.topic](d, 1))) < 300
         w.terbitan()
         w.mati.write_text("1")
         ok = _kirim_umpan_balik(w, d)
@@ -356,7 +375,7 @@ def _kirim_umpan_balik(w: Dunia2, d: Dunia):
     token = mint(w.cloud.local_dir, env["PMM_AUTH_ISSUER"], f"rekan-{d.u}", f"rekan-{d.u}@belajar.id",
                  audience=env["PMM_AUTH_AUDIENCE"])
     h = {"Authorization": f"Bearer {token}"}
-    base = f"{w.cloud.service_url('umpan_balik')}/v1/umpan-balik/karya/karya-{d.u}"
+    base = f"{w.cloud.service_url('umpan_balik')}/v1/umpan-balik/tautan/{token_dunia(d)}"
     kuesioner = requests.get(f"{base}/kuesioner", headers=h, timeout=30)
     assert kuesioner.status_code == 200, kuesioner.text
     body = isi_umpan_balik(kuesioner.json())

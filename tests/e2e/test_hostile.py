@@ -101,7 +101,7 @@ def test_badan_terlalu_besar_413(stack, penyerang):
 
 def test_json_dalam_dan_rusak(stack, penyerang):
     dalam = "[" * 100_000 + "]" * 100_000  # 200 KB, under the size limit, deeper than any parser stack
-    for service, path in (("kinerja", "/v1/kinerja/siklus"), ("umpan_balik", "/v1/umpan-balik/karya/x/umpan-balik"),
+    for service, path in (("kinerja", "/v1/kinerja/siklus"), ("umpan_balik", "/v1/umpan-balik/tautan/x/umpan-balik"),
                           ("sinkro", "/v1/sinkro/sinkronisasi")):
         # straight to the function: the local gateway drops this request (finding, see docs/abuse-cases.md)
         r = penyerang.post(stack.service_url(service) + path, data=dalam,
@@ -215,6 +215,6 @@ def test_state_oauth_diputar_ulang_dan_dicuri(stack, as_user):
 
 def test_parameter_path_aneh(stack, penyerang):
     for path in ("/v1/karya/saya/..%2F..%2Fetc", "/v1/karya/saya/" + "a" * 300, "/v1/kinerja/rencana/%00",
-                 "/v1/kinerja/rencana/..", "/v1/umpan-balik/karya/%E2%80%AE/kuesioner"):
+                 "/v1/kinerja/rencana/..", "/v1/umpan-balik/tautan/%E2%80%AE/kuesioner"):
         r = penyerang.get(stack.base_url + path, timeout=30)
         assert r.status_code in (400, 403, 404), (path, r.status_code, r.text[:200])

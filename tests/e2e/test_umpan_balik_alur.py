@@ -75,12 +75,13 @@ def buka_tautan(client, token: str) -> str:
     return r.json()["karya_id"]
 
 
-def kuesioner(client, karya_id: str) -> dict:
-    """The form, once umpan_balik's mirror has the karya (its event arrives by push)."""
+def kuesioner(client, token: str) -> dict:
+    """The form behind a share link, once umpan_balik's mirrors have the karya and the link (their events
+    arrive by push)."""
     def siap():
-        r = client.get(f"{UB}/karya/{karya_id}/kuesioner")
+        r = client.get(f"{UB}/tautan/{token}/kuesioner")
         return r.json() if r.status_code == 200 else None
-    return wait_until(siap, timeout=90, interval=0.5, what=f"kuesioner karya {karya_id}")
+    return wait_until(siap, timeout=90, interval=0.5, what="kuesioner behind a share link")
 
 
 def jawaban(k: dict, pilih: int = -1, saran: str = "Tambahkan refleksi bersama murid di akhir.") -> dict:
@@ -112,7 +113,7 @@ def test_u1_sampai_u5_rekan_dan_kepala_sekolah_memberi_umpan_balik_pemilik_memba
     assert buka_tautan(rekan, token_materi) == materi["id"] and buka_tautan(ks, token_materi) == materi["id"]
 
     # U2: different questions per kategori
-    f_praktik, f_materi = kuesioner(rekan, praktik["id"]), kuesioner(rekan, materi["id"])
+    f_praktik, f_materi = kuesioner(rekan, token_praktik), kuesioner(rekan, token_materi)
     assert f_praktik["kuesioner"]["id"] == "praktik_pembelajaran.v1" and f_praktik["milik_saya"] is False
     assert f_materi["kuesioner"]["id"] == "materi_ajar.v1"
     assert {q["id"] for q in f_praktik["kuesioner"]["pertanyaan"]}.isdisjoint(
@@ -120,37 +121,37 @@ def test_u1_sampai_u5_rekan_dan_kepala_sekolah_memberi_umpan_balik_pemilik_memba
     kp, km = f_praktik["kuesioner"], f_materi["kuesioner"]
 
     # U3: a hateful comment is refused with its kode, and nothing is stored
-    benci = problem(rekan.post(f"{UB}/karya/{praktik['id']}/umpan-balik",
+    benci = problem(rekan.post(f"{UB}/tautan/{token_praktik}/umpan-balik",
                                json=jawaban(kp, saran=c.KALIMAT_KEBENCIAN)), 422, "teks_mengandung_sara")
     assert benci["kolom"] == "saran" and "Cina" not in benci["pesan"]
-    assert kuesioner(rekan, praktik["id"])["umpan_balik_saya_id"] is None
+    assert kuesioner(rekan, token_praktik)["umpan_balik_saya_id"] is None
     # U1: the owner cannot, a field missing is named, then "Kirim Umpan Balik"
-    problem(pemilik.post(f"{UB}/karya/{praktik['id']}/umpan-balik", json=jawaban(kp)), 403,
+    problem(pemilik.post(f"{UB}/tautan/{token_praktik}/umpan-balik", json=jawaban(kp)), 403,
             "pemilik_tidak_dapat_memberi_umpan_balik")
     kurang = jawaban(kp)
     kurang["jawaban"].pop("pp_tujuan_jelas")
-    problem(rekan.post(f"{UB}/karya/{praktik['id']}/umpan-balik", json=kurang), 422, "jawaban_wajib_kosong")
-    problem(rekan.post(f"{UB}/karya/{praktik['id']}/umpan-balik", json=jawaban(km)), 422,
+    problem(rekan.post(f"{UB}/tautan/{token_praktik}/umpan-balik", json=kurang), 422, "jawaban_wajib_kosong")
+    problem(rekan.post(f"{UB}/tautan/{token_praktik}/umpan-balik", json=jawaban(km)), 422,
             "pertanyaan_tidak_dikenal")  # materi ajar questions on a praktik karya
 
-    r = rekan.post(f"{UB}/karya/{praktik['id']}/umpan-balik", json=jawaban(kp, pilih=-1))
+    r = rekan.post(f"{UB}/tautan/{token_praktik}/umpan-balik", json=jawaban(kp, pilih=-1))
     assert r.status_code == 201, r.text
     ub_rekan = r.json()["umpan_balik"]
     assert r.json()["baru"] and ub_rekan["pemberi_peran"] == "guru" and ub_rekan["pemberi_nama"] is None
-    ulang = rekan.post(f"{UB}/karya/{praktik['id']}/umpan-balik", json=jawaban(kp, pilih=0))
+    ulang = rekan.post(f"{UB}/tautan/{token_praktik}/umpan-balik", json=jawaban(kp, pilih=0))
     assert ulang.status_code == 200 and ulang.json()["baru"] is False
     assert ulang.json()["umpan_balik"]["id"] == ub_rekan["id"]
     assert ulang.json()["umpan_balik"]["jawaban"][0]["pilihan_id"] == "ss"  # the first answer stands
 
     tunggu_ptk(stack, ptk_ks)
-    r = ks.post(f"{UB}/karya/{praktik['id']}/umpan-balik", json=jawaban(kp, pilih=1))
+    r = ks.post(f"{UB}/tautan/{token_praktik}/umpan-balik", json=jawaban(kp, pilih=1))
     assert r.status_code == 201 and r.json()["umpan_balik"]["pemberi_peran"] == "kepala_sekolah", r.text
-    r = ks.post(f"{UB}/karya/{materi['id']}/umpan-balik", json=jawaban(km, pilih=1))
+    r = ks.post(f"{UB}/tautan/{token_materi}/umpan-balik", json=jawaban(km, pilih=1))
     assert r.status_code == 201, r.text
     assert {j["pertanyaan_id"] for j in r.json()["umpan_balik"]["jawaban"]} == {q["id"] for q in km["pertanyaan"]}
 
     # U3: other link holders see the feedback (without names)
-    lihat = ks.get(f"{UB}/karya/{praktik['id']}/umpan-balik").json()
+    lihat = ks.get(f"{UB}/tautan/{token_praktik}/umpan-balik").json()
     assert len(lihat["items"]) == 2 and all(u["pemberi_nama"] is None for u in lihat["items"])
 
     # U4: the owner's notifications, newest first, unread count; opening leads to the feedback
@@ -210,6 +211,22 @@ def test_u1_sampai_u5_rekan_dan_kepala_sekolah_memberi_umpan_balik_pemilik_memba
         return items if items.get(praktik["id"]) == 2 and items.get(materi["id"]) == 1 else None
     wait_until(hitungan_karya, timeout=90, interval=0.5, what="feedback counts in Bukti Karya Saya")
 
+    # K7/K8: the link is the capability: a karya id is no link; the owner revokes the link -> every holder
+    # (also one who already gave feedback) gets 410 for the form, sending and reading; the owner's view stays
+    orang_asing = as_user(c.baru("asing"), f"{c.baru('asing')}@belajar.id")
+    problem(orang_asing.get(f"{UB}/tautan/{praktik['id']}/umpan-balik"), 404, "tautan_tidak_valid")
+    problem(orang_asing.post(f"{UB}/tautan/{praktik['id']}/umpan-balik", json=jawaban(kp)), 404,
+            "tautan_tidak_valid")
+    (tautan_praktik,) = pemilik.get(f"/v1/karya/saya/{praktik['id']}/tautan").json()["items"]
+    cabut = pemilik.delete(f"/v1/karya/saya/{praktik['id']}/tautan/{tautan_praktik['tautan_id']}")
+    assert cabut.status_code == 204, cabut.text
+    wait_until(lambda: rekan.get(f"{UB}/tautan/{token_praktik}/umpan-balik").status_code == 410, timeout=90,
+               interval=0.5, what="the revocation mirrored in umpan_balik")
+    problem(rekan.get(f"{UB}/tautan/{token_praktik}/kuesioner"), 410, "tautan_dicabut")
+    problem(orang_asing.post(f"{UB}/tautan/{token_praktik}/umpan-balik", json=jawaban(kp)), 410, "tautan_dicabut")
+    assert len(pemilik.get(f"{UB}/saya/karya/{praktik['id']}/umpan-balik").json()["items"]) == 2
+    assert ks.get(f"{UB}/tautan/{token_materi}/umpan-balik").status_code == 200  # the other karya's link lives
+
 
 def test_u4_u5_event_yang_sama_dua_kali_tidak_menggandakan_hitungan(stack, as_user):
     """The karya event published as the karya service would (twice), and our own `dikirim`
@@ -220,7 +237,9 @@ def test_u4_u5_event_yang_sama_dua_kali_tidak_menggandakan_hitungan(stack, as_us
     publikasikan(stack, ev)
     publikasikan(stack, ev)
     karya_id = ev.data.karya_id
-    k = kuesioner(rekan, karya_id)["kuesioner"]
+    token = c.token_untuk(karya_id, uuid.uuid4().hex)
+    publikasikan(stack, c.tautan_dibuat(karya_id, token))  # the owner's link, as karya publishes it
+    k = kuesioner(rekan, token)["kuesioner"]
     assert k["id"] == kuesioner_terkini("materi_ajar").id
 
     publisher, subscriber = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
@@ -228,7 +247,7 @@ def test_u4_u5_event_yang_sama_dua_kali_tidak_menggandakan_hitungan(stack, as_us
         "name": subscriber.subscription_path(stack.project, f"uji.umpan-balik.{uuid.uuid4().hex[:8]}"),
         "topic": publisher.topic_path(stack.project, "umpan_balik.umpan_balik.dikirim")}).name
     try:
-        r = rekan.post(f"{UB}/karya/{karya_id}/umpan-balik", json=jawaban(k))
+        r = rekan.post(f"{UB}/tautan/{token}/umpan-balik", json=jawaban(k))
         assert r.status_code == 201, r.text
         ub_id = r.json()["umpan_balik"]["id"]
 

@@ -22,5 +22,6 @@ def test_walkthrough_menceritakan_seluruh_misi_dan_keluar_0(stack):
                 "Bab 3b — Observasi", "Bab 4 — Sinkro PMM"):
         assert bab in text
     assert "galat #10 pns_id_tidak_padan" in text and "#10: 1 percobaan" in text
+    assert "terkirim (sent) sebagai" in text  # the feedback went through the share link (umpan_balik)
     # a second run on the same stack (fresh cast, unique ids) goes through as well
     assert jalankan(stack, bab=["karya"], out=io.StringIO()) == 0

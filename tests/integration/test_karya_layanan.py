@@ -342,6 +342,19 @@ def test_k7_k8_tautan_buka_teruskan_cabut(p, db):
         with pytest.raises(DomainError) as e:
             service.buka_tautan(p, t)
         assert (e.value.status, kode(e)) == (410, "tautan_dicabut")
+    # every link and the revocation are published with hashes only (umpan_balik checks link holders with them)
+    import json
+    dibuat = [json.loads(d["data"]) for d in outbox(db, "karya.tautan.dibuat")]
+    assert sorted((d["asal"], d["akar_hash"]) for d in dibuat) == \
+        [("pemilik", tautan.token_hash), ("penerus", tautan.token_hash), ("penerus", tautan.token_hash)]
+    assert {d["token_hash"] for d in dibuat} >= {hash_token(token), hash_token(token2)}
+    assert next(d for d in dibuat if d["token_hash"] == hash_token(token2))["induk_hash"] == tautan.token_hash
+    (dicabut,) = [json.loads(d["data"]) for d in outbox(db, "karya.tautan.dicabut")]
+    assert (dicabut["token_hash"], dicabut["karya_id"], dicabut["akar_hash"]) == \
+        (tautan.token_hash, karya.id, tautan.token_hash)
+    service.cabut(p, "guru-1", karya.id, tautan.token_hash, T0)  # revoking twice publishes nothing more
+    assert len(outbox(db, "karya.tautan.dicabut")) == 1
+    assert not any(t in json.dumps(dibuat + [dicabut]) for t in (token, token2))
 
 
 # --- K1 "Bukti Karya Saya" + feedback counts ---------------------------------------------------

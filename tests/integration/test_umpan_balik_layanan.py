@@ -63,6 +63,8 @@ class Uji:
 HANDLER = {"karya.karya.dipublikasikan": entrypoints.on_karya_dipublikasikan,
            "karya.karya.diperbarui": entrypoints.on_karya_diperbarui,
            "karya.karya.dihapus": entrypoints.on_karya_dihapus,
+           "karya.tautan.dibuat": entrypoints.on_tautan_dibuat,
+           "karya.tautan.dicabut": entrypoints.on_tautan_dicabut,
            "referensi.ptk.diperbarui": entrypoints.on_ptk_diperbarui,
            "umpan_balik.umpan_balik.dikirim": entrypoints.on_umpan_balik_dikirim}
 
@@ -86,15 +88,22 @@ def semua(db, koleksi: str) -> list[dict]:
 
 
 def karya_baru(p: Uji, pemilik: str = "guru-pemilik", kategori: str = "praktik_pembelajaran") -> Event:
+    """A published karya and its owner's share link (`tok(karya_id)`), both mirrored from karya's events."""
     ev = c.karya_dipublikasikan(pemilik, kategori)
     assert kirim_event(p, ev) == "diproses"
+    assert kirim_event(p, c.tautan_dibuat(ev.data.karya_id, tok(ev.data.karya_id))) == "diproses"
     return ev
 
 
+tok = c.token_untuk  # the owner's link of a karya made by karya_baru
+
+
 def beri(p: Uji, karya_id: str, pemberi: str, body: dict | None = None, email: str | None = None,
-         kategori: str = "praktik_pembelajaran"):
+         kategori: str = "praktik_pembelajaran", token: str | None = None):
+    """Send feedback through the karya's link (the owner's link of karya_baru unless `token`)."""
     body = body or c.jawaban_lengkap(kuesioner_domain.kuesioner_terkini(kategori))
-    return service.kirim_umpan_balik(p, pemberi, email, karya_id, UmpanBalikMasuk.model_validate(body), c.sekarang())
+    return service.kirim_umpan_balik(p, pemberi, email, token or tok(karya_id), UmpanBalikMasuk.model_validate(body),
+                                     c.sekarang())
 
 
 def kode(fn, *args, **kwargs) -> str:
@@ -113,13 +122,14 @@ def salurkan(p: Uji) -> list[str]:
 
 def test_u2_kuesioner_mengikuti_kategori_karya_dari_event(p):
     praktik, materi = karya_baru(p), karya_baru(p, kategori="materi_ajar")
-    f1 = service.ambil_kuesioner(p, "rekan-1", praktik.data.karya_id)
-    f2 = service.ambil_kuesioner(p, "rekan-1", materi.data.karya_id)
+    f1 = service.ambil_kuesioner(p, "rekan-1", tok(praktik.data.karya_id))
+    f2 = service.ambil_kuesioner(p, "rekan-1", tok(materi.data.karya_id))
     assert f1.kuesioner.id == "praktik_pembelajaran.v1" and f2.kuesioner.id == "materi_ajar.v1"
     assert {q.id for q in f1.kuesioner.pertanyaan}.isdisjoint({q.id for q in f2.kuesioner.pertanyaan})
     assert not f1.milik_saya and f1.umpan_balik_saya_id is None
-    assert service.ambil_kuesioner(p, "guru-pemilik", praktik.data.karya_id).milik_saya
-    assert kode(service.ambil_kuesioner, p, "rekan-1", "tidak-ada") == "karya_tidak_ditemukan"
+    assert service.ambil_kuesioner(p, "guru-pemilik", tok(praktik.data.karya_id)).milik_saya
+    assert kode(service.ambil_kuesioner, p, "rekan-1", "tidak-ada") == "tautan_tidak_valid"
+    assert kode(service.ambil_kuesioner, p, "rekan-1", praktik.data.karya_id) == "tautan_tidak_valid"  # an id is no link
 
 
 def test_cermin_karya_tahan_urutan_acak_duplikat_dan_hapus(p):
@@ -133,7 +143,8 @@ def test_cermin_karya_tahan_urutan_acak_duplikat_dan_hapus(p):
     assert kirim_event(p, c.karya_dihapus(ev, versi=2)) == "diproses"
     assert kirim_event(p, c.karya_diperbarui(ev, versi=3, judul="hidup lagi?")) == "diproses"
     assert doc(p.db, "karya", ev.data.karya_id)["dihapus"] is True   # a tombstone is never revived
-    assert kode(service.ambil_kuesioner, p, "rekan", ev.data.karya_id) == "karya_tidak_ditemukan"
+    assert kirim_event(p, c.tautan_dibuat(ev.data.karya_id, tok(ev.data.karya_id))) == "diproses"
+    assert kode(service.ambil_kuesioner, p, "rekan", tok(ev.data.karya_id)) == "karya_tidak_ditemukan"
     assert kode(beri, p, ev.data.karya_id, "rekan") == "karya_tidak_ditemukan"
 
 
@@ -153,7 +164,7 @@ def test_u1_kirim_sekali_per_orang_kirim_ulang_menjawab_yang_ada_dan_satu_event(
     data = p.sink.events[0].data
     assert (data.umpan_balik_id, data.karya_id, data.pemilik_karya_id, data.kategori, data.kuesioner_versi) == \
         (ub.id, karya_id, "guru-pemilik", "praktik_pembelajaran", 1)
-    assert service.ambil_kuesioner(p, "rekan-1", karya_id).umpan_balik_saya_id == ub.id
+    assert service.ambil_kuesioner(p, "rekan-1", tok(karya_id)).umpan_balik_saya_id == ub.id
 
 
 def test_u1_pemilik_tidak_dapat_memberi_umpan_balik_pada_karyanya(p):
@@ -276,7 +287,7 @@ def test_u5_tampilan_pemilik_berhalaman_dan_hanya_untuk_pemilik(p):
     assert kode(service.daftar_umpan_balik, p, "rekan-1", karya_id, 2, None, sebagai_pemilik=True) == \
         "karya_tidak_ditemukan"
     # U3: another link holder sees the feedback too
-    assert len(service.daftar_umpan_balik(p, "rekan-9", karya_id, 10, None, sebagai_pemilik=False)[1]) == 5
+    assert len(service.daftar_umpan_balik_tautan(p, "rekan-9", tok(karya_id), 10, None)[1]) == 5
     assert kode(service.daftar_umpan_balik, p, "guru-pemilik", karya_id, 2, "bukan-kursor",
                 sebagai_pemilik=True) == "kursor_tidak_valid"
 

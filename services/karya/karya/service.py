@@ -33,6 +33,8 @@ from shared.contracts.karya import (
     KaryaDihapus,
     KaryaDiperbarui,
     KaryaDipublikasikan,
+    TautanKaryaDibuat,
+    TautanKaryaDicabut,
     VideoKaryaTidakTersedia,
 )
 from shared.errors import Conflict, DomainError, NotFound
@@ -515,7 +517,12 @@ def ambil_karya(p: Any, pelaku: str, karya_id: str) -> tuple[KaryaTersimpan, Hit
 # --- 5. share by link (K7, K8) ----------------------------------------------------------
 
 def _simpan_tautan(tx: Tx, tautan: TautanBerbagi) -> None:
+    """Store the link and publish its hash (`karya.tautan.dibuat`): umpan_balik checks link holders with it."""
     tx.create(tx.ref(TAUTAN, tautan.token_hash), tautan.model_dump(mode="json"))
+    tx.emit(make_event(SERVICE, "karya.tautan.dibuat", TautanKaryaDibuat(
+        token_hash=tautan.token_hash, karya_id=tautan.karya_id, akar_hash=tautan.akar_hash,
+        induk_hash=tautan.induk_hash, asal=tautan.asal, dibuat_pada=tautan.dibuat_pada),
+        subject=f"karya/{tautan.karya_id}"))
 
 
 def _baca_tautan(tx: Tx, token_hash: str) -> TautanBerbagi | None:
@@ -612,6 +619,9 @@ def cabut(p: Any, pelaku: str, karya_id: str, tautan_id: str, now: datetime) -> 
         dicabut = berbagi.cabut_tautan(tautan, karya, pelaku, now)
         if dicabut is not tautan:
             tx.set(tx.ref(TAUTAN, tautan_id), dicabut.model_dump(mode="json"))
+            tx.emit(make_event(SERVICE, "karya.tautan.dicabut", TautanKaryaDicabut(
+                token_hash=dicabut.token_hash, karya_id=karya_id, akar_hash=dicabut.akar_hash, dicabut_pada=now),
+                subject=f"karya/{karya_id}"))
         return dicabut
 
     return p.uow.run(work)

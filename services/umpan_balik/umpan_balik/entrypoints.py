@@ -38,30 +38,35 @@ def handle_http(request):
     return api.dispatch(request)
 
 
-# --- link holders (U1-U3, K8)
-@api.route("GET", "/karya/<karya_id>/kuesioner", response=KuesionerKaryaView,
-           summary="Kuesioner karya: the current questionnaire of its kategori (U2)",
-           errors={404: "karya_tidak_ditemukan, kuesioner_kategori_tidak_dikenal"})
-def kuesioner_karya(ctx: Ctx, karya_id: str):
-    return KuesionerKaryaView.of(service.ambil_kuesioner(_p(), ctx.user.sub, karya_id))
+# --- link holders (U1-U3, K7, K8): the raw share-link token is the capability (only its sha256 is
+# mirrored from karya's `karya.tautan.*` events); unknown link 404, revoked link or root 410.
+_TAUTAN = "tautan_tidak_valid, karya_tidak_ditemukan"
 
 
-@api.route("POST", "/karya/<karya_id>/umpan-balik", body=UmpanBalikMasuk, response=KirimView, status=201,
-           summary="Kirim Umpan Balik (U1, U3): 201 new; 200 with the existing one when already sent",
-           errors={404: "karya_tidak_ditemukan", 403: "pemilik_tidak_dapat_memberi_umpan_balik",
+@api.route("GET", "/tautan/<token>/kuesioner", response=KuesionerKaryaView,
+           summary="Kuesioner of the karya behind a share link: the current questionnaire of its kategori (U2)",
+           errors={404: f"{_TAUTAN}, kuesioner_kategori_tidak_dikenal", 410: "tautan_dicabut"})
+def kuesioner_karya(ctx: Ctx, token: str):
+    return KuesionerKaryaView.of(service.ambil_kuesioner(_p(), ctx.user.sub, token))
+
+
+@api.route("POST", "/tautan/<token>/umpan-balik", body=UmpanBalikMasuk, response=KirimView, status=201,
+           summary="Kirim Umpan Balik through a share link (U1, U3): 201 new; 200 with the existing one when "
+                   "already sent",
+           errors={404: _TAUTAN, 410: "tautan_dicabut", 403: "pemilik_tidak_dapat_memberi_umpan_balik",
                    409: "versi_kuesioner_tidak_cocok", 422: _VALIDASI})
-def kirim(ctx: Ctx, karya_id: str):
-    ub, baru = service.kirim_umpan_balik(_p(), ctx.user.sub, ctx.user.email, karya_id, ctx.body, ctx.now)
+def kirim(ctx: Ctx, token: str):
+    ub, baru = service.kirim_umpan_balik(_p(), ctx.user.sub, ctx.user.email, token, ctx.body, ctx.now)
     view = KirimView(baru=baru, umpan_balik=UmpanBalikView.of(ub, ctx.user.sub, untuk_pemilik=False))
     return flask.Response(view.model_dump_json(), status=201 if baru else 200, mimetype="application/json")
 
 
-@api.route("GET", "/karya/<karya_id>/umpan-balik", query=Halaman, response=DaftarUmpanBalikView,
+@api.route("GET", "/tautan/<token>/umpan-balik", query=Halaman, response=DaftarUmpanBalikView,
            summary="Umpan balik yang dapat dilihat rekan pemegang tautan (U3), terbaru dahulu",
-           errors={404: "karya_tidak_ditemukan", 422: "kursor_tidak_valid"})
-def umpan_balik_karya(ctx: Ctx, karya_id: str):
-    karya, items, berikut = service.daftar_umpan_balik(_p(), ctx.user.sub, karya_id, ctx.query.batas,
-                                                       ctx.query.kursor, sebagai_pemilik=False)
+           errors={404: _TAUTAN, 410: "tautan_dicabut", 422: "kursor_tidak_valid"})
+def umpan_balik_karya(ctx: Ctx, token: str):
+    karya, items, berikut = service.daftar_umpan_balik_tautan(_p(), ctx.user.sub, token, ctx.query.batas,
+                                                              ctx.query.kursor)
     return DaftarUmpanBalikView.of(karya, items, berikut, ctx.user.sub, untuk_pemilik=False)
 
 
@@ -137,6 +142,16 @@ def on_karya_diperbarui(cloud_event: CloudEvent, platform=None) -> str:
 def on_karya_dihapus(cloud_event: CloudEvent, platform=None) -> str:
     return _consume(cloud_event, "karya.karya.dihapus", "umpan_balik_on_karya_dihapus",
                     service.terapkan_karya_dihapus, platform)
+
+
+def on_tautan_dibuat(cloud_event: CloudEvent, platform=None) -> str:
+    return _consume(cloud_event, "karya.tautan.dibuat", "umpan_balik_on_tautan_dibuat",
+                    service.terapkan_tautan_dibuat, platform)
+
+
+def on_tautan_dicabut(cloud_event: CloudEvent, platform=None) -> str:
+    return _consume(cloud_event, "karya.tautan.dicabut", "umpan_balik_on_tautan_dicabut",
+                    service.terapkan_tautan_dicabut, platform)
 
 
 def on_ptk_diperbarui(cloud_event: CloudEvent, platform=None) -> str:

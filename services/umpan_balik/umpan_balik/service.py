@@ -9,6 +9,9 @@ Collections (`umpan_balik__<name>`):
 
 - `karya/{karya_id}`          mirror of what feedback needs from a karya event:
                               owner, kategori, title, versi, deleted tombstone
+- `tautan/{sha256(token)}`    mirror of karya's share links (`karya.tautan.*`): karya, root hash,
+                              `dikenal` (dibuat seen), `dicabut` (final). The raw token a link holder
+                              sends is the capability: hashed here and checked against this mirror
 - `ptk/{ptk_id}`              the PTK's role and name, newest `versi`, e-mail hashes
 - `identitas/{sha256(email)}` e-mail hash -> ptk id, role, name (never the e-mail)
 - `umpan_balik/{id}`          one feedback; id = hash(karya, giver): one per person
@@ -46,7 +49,8 @@ from umpan_balik.domain.validasi import UmpanBalikMasuk, UmpanBalikTervalidasi, 
 
 SERVICE = "umpan_balik"
 TOPIK_DIKIRIM = "umpan_balik.umpan_balik.dikirim"
-KARYA, PTK, IDENTITAS = "karya", "ptk", "identitas"
+KARYA, PTK, IDENTITAS, TAUTAN = "karya", "ptk", "identitas", "tautan"
+PANJANG_TOKEN_MAKS = 200  # karya's tokens are 43 characters; anything far longer is not a link
 UMPAN_BALIK, NOTIFIKASI, PENGHITUNG = "umpan_balik", "notifikasi", "penghitung"
 BATAS_HALAMAN_BAWAAN, BATAS_HALAMAN_MAKS = 20, 50
 
@@ -173,6 +177,82 @@ def terapkan_karya_dihapus(tx: Tx, event: Event[Any]) -> None:
                  "judul": lama.get("judul", ""), "versi": max(d.versi, lama.get("versi", 0)), "dihapus": True})
 
 
+# --- 1b. consumers: share links (the capability of a link holder) --------------------------
+
+def hash_token(token: str) -> str:
+    """The same hash karya stores and publishes: sha256 of the raw token, hex."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def terapkan_tautan_dibuat(tx: Tx, event: Event[Any]) -> None:
+    """`karya.tautan.dibuat`: remember the link's hash, karya and root. A revocation seen before
+    (disorder) stays: `dicabut` is never cleared."""
+    d = event.data
+    ref = tx.ref(TAUTAN, d.token_hash)
+    lama = tx.get(ref) or {}
+    tx.set(ref, {"token_hash": d.token_hash, "karya_id": d.karya_id, "akar_hash": d.akar_hash,
+                 "dikenal": True, "dicabut": bool(lama.get("dicabut"))})
+
+
+def terapkan_tautan_dicabut(tx: Tx, event: Event[Any]) -> None:
+    """`karya.tautan.dicabut`: final. Arriving before its `dibuat` it still wins (the later create keeps it)."""
+    d = event.data
+    ref = tx.ref(TAUTAN, d.token_hash)
+    lama = tx.get(ref) or {}
+    tx.set(ref, {"token_hash": d.token_hash, "karya_id": d.karya_id, "akar_hash": d.akar_hash,
+                 "dikenal": bool(lama.get("dikenal")), "dicabut": True})
+
+
+def _tautan_tidak_valid() -> NotFound:
+    return NotFound("tautan_tidak_valid",
+                    "Tautan karya tidak valid. Minta tautan yang benar kepada pengirimnya; tautan yang baru saja "
+                    "dibuat dapat dipakai beberapa saat lagi.")
+
+
+def periksa_tautan(tautan: dict[str, Any] | None, akar: dict[str, Any] | None) -> str:
+    """The karya id a link gives access to: 404 when the link is unknown, 410 when it or its root was
+    revoked. A root not mirrored yet (its event still on the way) counts as not revoked."""
+    if tautan is None or not tautan.get("dikenal"):
+        if tautan is not None and tautan.get("dicabut"):
+            raise _tautan_dicabut()
+        raise _tautan_tidak_valid()
+    if tautan.get("dicabut") or (akar or {}).get("dicabut"):
+        raise _tautan_dicabut()
+    return tautan["karya_id"]
+
+
+def _tautan_dicabut() -> DomainError:
+    return DomainError("tautan_dicabut", "Tautan ini sudah tidak berlaku. Minta tautan baru kepada pemilik karya.",
+                       status=410)
+
+
+def _hash_dari_token(token: str) -> str:
+    if not token or len(token) > PANJANG_TOKEN_MAKS:
+        raise _tautan_tidak_valid()
+    return hash_token(token)
+
+
+def karya_dari_tautan(p: Any, token: str) -> str:
+    """Plain reads (read-only routes): the link, then its root."""
+    h = _hash_dari_token(token)
+    snap = _col(p, TAUTAN).document(h).get()
+    tautan = snap.to_dict() if snap.exists else None
+    akar = None
+    if tautan is not None and tautan.get("akar_hash") and tautan["akar_hash"] != h:
+        s_akar = _col(p, TAUTAN).document(tautan["akar_hash"]).get()
+        akar = s_akar.to_dict() if s_akar.exists else None
+    return periksa_tautan(tautan, akar)
+
+
+def _karya_dari_tautan_tx(tx: Tx, token: str) -> str:
+    h = _hash_dari_token(token)
+    tautan = tx.get(tx.ref(TAUTAN, h))
+    akar = None
+    if tautan is not None and tautan.get("akar_hash") and tautan["akar_hash"] != h:
+        akar = tx.get(tx.ref(TAUTAN, tautan["akar_hash"]))
+    return periksa_tautan(tautan, akar)
+
+
 # --- 2. consumer: PTK reference (role of a giver) ------------------------------------------
 
 def peran_dari_ptk(jabatan: str, plt: list[Any]) -> PeranPemberi:
@@ -219,8 +299,9 @@ def _karya_aktif(data: dict[str, Any] | None, karya_id: str) -> KaryaCermin:
     return KaryaCermin.model_validate(data)
 
 
-def ambil_kuesioner(p: Any, pelaku: str, karya_id: str) -> FormulirKuesioner:
-    """The form of a karya (U2): the current version of its kategori's questionnaire."""
+def ambil_kuesioner(p: Any, pelaku: str, token: str) -> FormulirKuesioner:
+    """The form of the karya behind a live link (U2): the current version of its kategori's questionnaire."""
+    karya_id = karya_dari_tautan(p, token)
     refs = [_col(p, KARYA).document(karya_id), _col(p, UMPAN_BALIK).document(umpan_balik_id(karya_id, pelaku))]
     snaps = {s.reference.path: s for s in p.db.get_all(refs)}
     s_karya, s_ub = snaps.get(refs[0].path), snaps.get(refs[1].path)
@@ -230,18 +311,22 @@ def ambil_kuesioner(p: Any, pelaku: str, karya_id: str) -> FormulirKuesioner:
                              refs[1].id if sudah else None)
 
 
-def kirim_umpan_balik(p: Any, pelaku: str, email: str | None, karya_id: str, masuk: UmpanBalikMasuk,
+def kirim_umpan_balik(p: Any, pelaku: str, email: str | None, token: str, masuk: UmpanBalikMasuk,
                       now: datetime) -> tuple[UmpanBalik, bool]:
-    """"Kirim Umpan Balik" (U1, U3, K8). Returns (feedback, new?).
+    """"Kirim Umpan Balik" (U1, U3, K8) through a live share link. Returns (feedback, new?).
 
-    One transaction: reads (karya mirror, this person's feedback, their identity) first; a
+    One transaction: reads (the link and its root: 404 unknown, 410 revoked; karya mirror, this
+    person's feedback, their identity) first; a
     resend answers the existing feedback; the owner is refused; validation and moderation
     run before any write, so a refused text is never stored; then the feedback and the
     `dikirim` event (outbox) are written together."""
     now = _utc(now)
+    karya_id = karya_dari_tautan(p, token)  # fail fast outside the transaction; checked again inside
     ub_id = umpan_balik_id(karya_id, pelaku)
 
     def work(tx: Tx) -> tuple[UmpanBalik, bool]:
+        if _karya_dari_tautan_tx(tx, token) != karya_id:  # pragma: no cover - a link never changes karya
+            raise _tautan_tidak_valid()
         refs = [tx.ref(KARYA, karya_id), tx.ref(UMPAN_BALIK, ub_id)]
         if email:
             refs.append(tx.ref(IDENTITAS, hash_email(email)))
@@ -289,11 +374,23 @@ def _karya_milik(p: Any, pelaku: str, karya_id: str) -> KaryaCermin:
 
 
 def daftar_umpan_balik(p: Any, pelaku: str, karya_id: str, batas: int, kursor: str | None,
-                       sebagai_pemilik: bool) -> tuple[KaryaCermin, list[UmpanBalik], str | None]:
-    """Feedback of a karya, newest first. As owner (U5): only the owner; as link holder (U3):
-    anybody signed in who holds the karya's id from its link."""
-    karya = _karya_milik(p, pelaku, karya_id) if sebagai_pemilik else _karya_untuk(p, karya_id)
-    q = _col(p, UMPAN_BALIK).where(filter=FieldFilter("karya_id", "==", karya_id))
+                       sebagai_pemilik: bool = True) -> tuple[KaryaCermin, list[UmpanBalik], str | None]:
+    """The owner's view of a karya's feedback, newest first (U5): only the owner (K1: 404 for anyone else).
+    Link holders read through `daftar_umpan_balik_tautan` (the link token is their capability)."""
+    if not sebagai_pemilik:
+        raise ValueError("link holders read with daftar_umpan_balik_tautan(token)")
+    return _daftar(p, _karya_milik(p, pelaku, karya_id), batas, kursor)
+
+
+def daftar_umpan_balik_tautan(p: Any, pelaku: str, token: str, batas: int,
+                              kursor: str | None) -> tuple[KaryaCermin, list[UmpanBalik], str | None]:
+    """Feedback visible to link holders (U3), newest first: only through a live link of the karya
+    (unknown link 404, revoked link or root 410)."""
+    return _daftar(p, _karya_untuk(p, karya_dari_tautan(p, token)), batas, kursor)
+
+
+def _daftar(p: Any, karya: KaryaCermin, batas: int, kursor: str | None):
+    q = _col(p, UMPAN_BALIK).where(filter=FieldFilter("karya_id", "==", karya.karya_id))
     docs, berikut = _halaman(q, batas, kursor)
     return karya, [UmpanBalik.model_validate(d) for d in docs], berikut
 

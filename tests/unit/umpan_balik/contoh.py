@@ -6,7 +6,10 @@ import random
 import uuid
 from datetime import datetime, timezone
 
-from shared.contracts.karya import KaryaDihapus, KaryaDipublikasikan, KaryaDiperbarui
+import hashlib
+
+from shared.contracts.karya import KaryaDihapus, KaryaDipublikasikan, KaryaDiperbarui, TautanKaryaDibuat, \
+    TautanKaryaDicabut
 from shared.contracts.referensi_dapodik import PenugasanPltData, PtkDiperbarui
 from shared.events import Event, make_event
 from umpan_balik.domain.kuesioner import Kuesioner
@@ -55,3 +58,25 @@ def jawaban_lengkap(k: Kuesioner, rng: random.Random | None = None, saran: str =
     tanggapan = {t.id: f"Tanggapan saya untuk {t.id}: contohnya jelas dan runtut." for t in k.tanggapan}
     tanggapan |= tanggapan_ubah
     return {"versi_kuesioner": k.versi, "jawaban": jawaban, "tanggapan": tanggapan, "saran": saran}
+
+
+def token_untuk(karya_id: str, nama: str = "pemilik") -> str:
+    """A deterministic raw share-link token for tests (karya's are random; the shape does not matter)."""
+    return f"tok-{nama}-{karya_id}"
+
+
+def h(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def tautan_dibuat(karya_id: str, token: str, *, akar: str | None = None, induk: str | None = None) -> Event:
+    """`karya.tautan.dibuat` for a raw token (root: itself unless `akar`, the root's raw token, is given)."""
+    return make_event("karya", "karya.tautan.dibuat", TautanKaryaDibuat(
+        token_hash=h(token), karya_id=karya_id, akar_hash=h(akar or token), induk_hash=h(induk) if induk else None,
+        asal="penerus" if akar else "pemilik", dibuat_pada=sekarang()), subject=f"karya/{karya_id}")
+
+
+def tautan_dicabut(karya_id: str, token: str, *, akar: str | None = None) -> Event:
+    return make_event("karya", "karya.tautan.dicabut", TautanKaryaDicabut(
+        token_hash=h(token), karya_id=karya_id, akar_hash=h(akar or token), dicabut_pada=sekarang()),
+        subject=f"karya/{karya_id}")
