@@ -92,10 +92,7 @@ def restart_pubsub(cloud: LocalCloud, args) -> int:
             _signal_group(pubsub["pid"], 9)
             print(f"  [{time.monotonic() - t0:5.1f} s] Pub/Sub emulator SIGKILLed", flush=True)
         if i == args.pesan // 2:
-            proc = next(p for p in cloud.emulator_procs() if p.name == "pubsub")
-            cloud._start(proc)
-            while not _answers(proc.ready_url):
-                time.sleep(0.2)
+            cloud.restart("pubsub")  # recorded in the state file: `down` stops the new emulator too
             cloud.provision()
             print(f"  [{time.monotonic() - t0:5.1f} s] Pub/Sub emulator started again and re-provisioned",
                   flush=True)

@@ -263,6 +263,19 @@ class LocalCloud:
             except s3.exceptions.BucketAlreadyOwnedByYou:
                 pass
 
+    def restart(self, name: str) -> Proc:
+        """Stop one recorded process (its whole group) and start it again, keeping the state file
+        true, so `down` stops the new one too (fault scripts restart the Pub/Sub emulator)."""
+        state = json.loads(self.state_file.read_text())
+        old = next(p for p in state["processes"] if p["name"] == name)
+        self.stop([old])
+        proc = self._start(next(p for p in self.emulator_procs() + self.support_procs() + self.function_procs()
+                                if p.name == name))
+        state["processes"] = [asdict(proc) if p["name"] == name else p for p in state["processes"]]
+        self.state_file.write_text(json.dumps(state, indent=2))
+        self._wait_ready([proc])
+        return proc
+
     def stop(self, procs: list[Proc] | list[dict]) -> None:
         pids = [p.pid if isinstance(p, Proc) else p["pid"] for p in procs]
         for pid in pids:

@@ -77,3 +77,4 @@ def test_failing_effect_leaves_no_ledger_entry_so_a_retry_can_succeed(db):
     assert consume(push_cloud_event(event), topic=TOPIC, consumer="c", uow=uow, effect=flaky,
                    max_age=timedelta(days=1), payload=CatatanDibuat) == "diproses"
     assert count(db) == 1
+
