@@ -11,10 +11,6 @@ import base64
 import functools
 from dataclasses import dataclass
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
 from shared.errors import DomainError
 
 PRESIGN_SECONDS = 15 * 60
@@ -39,6 +35,10 @@ class StoredObject:
 
 @functools.cache
 def s3_client(endpoint_url: str | None, region: str = "us-east-1"):
+    # boto3 costs ~0.3 s to import; only the routes that handle files pay it, at first use.
+    import boto3
+    from botocore.config import Config
+
     return boto3.client("s3", endpoint_url=endpoint_url, region_name=region,
                         config=Config(signature_version="s3v4", retries={"max_attempts": 3, "mode": "standard"}))
 
@@ -59,6 +59,8 @@ class ObjectStore:
         self.client = client or s3_client(endpoint_url)
 
     def ensure_bucket(self) -> None:
+        from botocore.exceptions import ClientError
+
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except ClientError:
@@ -77,6 +79,8 @@ class ObjectStore:
 
     def confirm(self, kunci: str, jenis: str, ukuran: int, md5_base64: str) -> StoredObject:
         """The object as announced, or a DomainError naming what differs."""
+        from botocore.exceptions import ClientError
+
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=kunci)
         except ClientError as exc:

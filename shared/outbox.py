@@ -11,14 +11,16 @@ from __future__ import annotations
 import functools
 import time
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from google.cloud import firestore, pubsub_v1
-from google.cloud.pubsub_v1.types import BatchSettings
+from google.cloud import firestore
 
 from shared.events import Event, utcnow
 from shared.firestore import EventSink, collection_name, outbox_ref
 from shared.logs import get_logger
+
+if TYPE_CHECKING:  # the Pub/Sub client is imported at first publish, not at cold start
+    from google.cloud import pubsub_v1
 
 log = get_logger(__name__)
 # A request waits briefly for its own publish; the sweeper may wait longer.
@@ -30,6 +32,9 @@ BREAKER_OPEN_SECONDS = 30.0
 
 @functools.cache
 def publisher_client() -> pubsub_v1.PublisherClient:
+    from google.cloud import pubsub_v1
+    from google.cloud.pubsub_v1.types import BatchSettings
+
     # A short batch latency: a request waits for its own publish, and the
     # default 10 ms would add that much to every write route.
     return pubsub_v1.PublisherClient(batch_settings=BatchSettings(max_messages=100, max_latency=0.002))

@@ -153,3 +153,14 @@ def test_time_override_header_only_when_allowed():
         assert api.dispatch(flask.request).json["now"] == "2026-03-10T08:00:00+07:00"
     with flask.Flask("x").test_request_context("/v1/karya/jam", headers={"X-Pmm-Waktu-Uji": "kemarin"}):
         assert api.dispatch(flask.request).json["kode"] == "waktu_uji_tidak_valid"
+
+
+def test_health_answers_without_authentication_and_only_to_get():
+    api = Api("kinerja", "kinerja", "Uji")  # no authenticator wired: liveness must not need one
+    app = flask.Flask(__name__)
+    app.add_url_rule("/<path:p>", "api", lambda p: api.dispatch(flask.request), methods=["GET", "POST"])
+    ok = app.test_client().get("/v1/kinerja/health")
+    assert ok.status_code == 200 and ok.get_json() == {"status": "ok", "layanan": "kinerja"}
+    assert ok.mimetype == "application/json"
+    post = app.test_client().post("/v1/kinerja/health")
+    assert post.status_code == 405 and post.get_json()["kode"] == "metode_tidak_diizinkan"
