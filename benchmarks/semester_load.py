@@ -10,7 +10,8 @@
    save a karya and share it by link (the real OAuth flow against the Google stand-in);
 3. runs Locust (headless, as a subprocess, this file being its locustfile) with the semester-start mix:
    teachers opening their cycle, saving each plan step and submitting (Guru); principals approving
-   what is waiting (KepalaSekolah); colleagues opening a shared karya and giving feedback (Rekan);
+   what is waiting (KepalaSekolah; Locust gives it a user from 6 users up); colleagues opening a shared
+   karya through its link and giving feedback through the same link token (Rekan);
 4. prints per route p50/p95/p99, throughput, error rate; CPU-ms per request of each service (from
    /proc of its function processes) and Firestore reads/writes per request (from the functions'
    request log lines), each beside the bare ceilings of step 1 as a ratio.
@@ -92,7 +93,8 @@ if os.environ.get("PMM_BEBAN_DUNIA"):
                                  name="POST /v1/kinerja/rencana/<rencana_id>/setujui")
 
     class Rekan(HttpUser):
-        """A colleague opens a shared karya and gives feedback (K8, U1)."""
+        """A colleague holding a share link opens the karya and gives feedback through that link (K7, K8, U1):
+        the link token is the capability at karya and at umpan_balik alike."""
 
         weight = 3
         wait_time = between(0.5, 2)
@@ -102,10 +104,9 @@ if os.environ.get("PMM_BEBAN_DUNIA"):
             if not _D["karya"]:
                 return
             k, pemberi = random.choice(_D["karya"]), random.choice(_D["guru"])
-            h = _h(pemberi["token"])
+            h, ub = _h(pemberi["token"]), f"/v1/umpan-balik/tautan/{k['token']}"
             self.client.get(f"/v1/karya/tautan/{k['token']}", headers=h, name="GET /v1/karya/tautan/<token>")
-            r = self.client.get(f"/v1/umpan-balik/karya/{k['karya_id']}/kuesioner", headers=h,
-                                name="GET /v1/umpan-balik/karya/<karya_id>/kuesioner")
+            r = self.client.get(f"{ub}/kuesioner", headers=h, name="GET /v1/umpan-balik/tautan/<token>/kuesioner")
             if r.status_code != 200 or r.json().get("milik_saya") or r.json().get("umpan_balik_saya_id"):
                 return
             q = r.json()["kuesioner"]
@@ -114,8 +115,8 @@ if os.environ.get("PMM_BEBAN_DUNIA"):
                     "tanggapan": {t["id"]: "Contohnya jelas dan runtut, murid terlihat aktif." for t in
                                   q.get("tanggapan", [])},
                     "saran": "Tambahkan refleksi di akhir pelajaran."}
-            self.client.post(f"/v1/umpan-balik/karya/{k['karya_id']}/umpan-balik", json=body, headers=h,
-                             name="POST /v1/umpan-balik/karya/<karya_id>/umpan-balik")
+            self.client.post(f"{ub}/umpan-balik", json=body, headers=h,
+                             name="POST /v1/umpan-balik/tautan/<token>/umpan-balik")
 
 
 # ---------------------------------------------------------------- the orchestrator half
@@ -227,15 +228,9 @@ def seed(cloud, args, mint, requests, parse_qs, urlsplit) -> dict:
     print(f"\n2. published {len(futures)} reference events ({args.sekolah} schools, {n_ptk} PTK) "
           f"in {time.monotonic() - t0:.1f} s; waiting for the consumers", flush=True)
     db = firestore.Client(project=cloud.project)
-    deadline = time.monotonic() + 1800
-    while True:
-        counts = {c: db.collection(c).count().get()[0][0].value for c in ("kinerja__ptk", "kinerja__sekolah")}
-        if counts["kinerja__ptk"] >= n_ptk and counts["kinerja__sekolah"] >= args.sekolah:
-            break
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"reference data not applied in time: {counts}")
-        time.sleep(2)
-    print(f"   applied by kinerja in {time.monotonic() - t0:.1f} s "
+    tunggu_mirror(db, {"kinerja__ptk": n_ptk, "kinerja__sekolah": args.sekolah, "umpan_balik__ptk": n_ptk},
+                  1800, "reference data")
+    print(f"   applied by kinerja and umpan_balik in {time.monotonic() - t0:.1f} s "
           f"({len(futures) / (time.monotonic() - t0):.0f} events/s end to end)", flush=True)
     # karya: the real OAuth flow at the Google stand-in, then a link
     for g in dunia["guru"][: args.karya]:
@@ -253,9 +248,27 @@ def seed(cloud, args, mint, requests, parse_qs, urlsplit) -> dict:
             "mata_pelajaran": "matematika", "tingkat_kelas": "kelas_4", "persetujuan": True}).json()
         tautan = requests.post(f"{b}/v1/karya/saya/{karya['id']}/tautan", headers=h, timeout=30).json()
         dunia["karya"].append({"karya_id": karya["id"], "token": tautan["tautan"].rsplit("/", 1)[1]})
-    print(f"   {len(dunia['karya'])} karya saved and shared", flush=True)
-    time.sleep(3)  # the karya mirrors reach umpan_balik
+    # umpan_balik knows a link only from karya's events (karya.karya.dipublikasikan, karya.tautan.dibuat);
+    # until they arrive a link holder gets 404 tautan_tidak_valid, so the load starts once both are mirrored
+    t1, n = time.monotonic(), len(dunia["karya"])
+    tunggu_mirror(db, {"umpan_balik__karya": n, "umpan_balik__tautan": n}, 300, "karya and link events")
+    print(f"   {n} karya saved and shared; mirrored by umpan_balik in {time.monotonic() - t1:.1f} s", flush=True)
     return dunia
+
+
+def tunggu_mirror(db, harapan: dict[str, int], batas_detik: float, apa: str) -> None:
+    """Wait until every Firestore collection holds at least its expected number of documents (the
+    project is fresh, so a count is what the consumers applied)."""
+    import time
+
+    deadline = time.monotonic() + batas_detik
+    while True:
+        counts = {c: db.collection(c).count().get()[0][0].value for c in harapan}
+        if all(counts[c] >= n for c, n in harapan.items()):
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{apa} not applied in time: {counts} (expected {harapan})")
+        time.sleep(1)
 
 
 def cpu_ms(cloud, service: str) -> float:
