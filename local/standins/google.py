@@ -43,6 +43,18 @@ Admin (tests and local demos; not Google's):
   POST /_admin/revoke            {"akun": id} or {"refresh_token": t}: revoke refresh tokens
   POST /_admin/codes             pre-register an authorization code (fields below)
   POST /_admin/refresh-tokens    pre-register a refresh token (fields below)
+  GET  /_admin/fault             the fault behaviour per target, with counters
+  POST /_admin/fault             {"target": "api" | "token" | "all",   (default "all")
+                                  "latency_ms": ms, "latency_next": N | null,  slow: the next N calls, or all
+                                  "fail_next": N,                      flapping: fail N calls, then fine
+                                  "fail_always": true,                 failing: every call until reset
+                                  "status": 500 | 503}                 (default 503)
+                                 replaces the behaviour of the target(s); {"reset": true} clears all.
+       "api" is the YouTube Data API (/youtube/v3/*), "token" is POST /token. A failed API call answers
+       Google's error JSON, reason backendError (domain global), and costs no quota; a failed token call
+       answers the OAuth shape Google's token endpoint uses, {"error": "internal_failure" (500) or
+       "temporarily_unavailable" (503), "error_description": "Backend Error"}. Latency is added before the
+       call is served, so a client that gives up first got nothing (reads only: nothing to redo).
 
 Data format (JSON; every key optional; no --data -> `DATA_BAWAAN` below):
 {
@@ -216,6 +228,57 @@ class Code:
     used: bool = False
 
 
+FAULT_TARGETS = ("api", "token")
+
+
+@dataclass
+class Fault:
+    """How the stand-in misbehaves for one target (set through /_admin/fault)."""
+
+    latency_ms: int = 0
+    latency_next: int | None = None  # None: every call is slow
+    fail_next: int = 0
+    fail_always: bool = False
+    status: int = 503
+    delayed: int = 0  # counters: calls slowed, calls failed
+    failed: int = 0
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> "Fault":
+        fault = cls()
+        for key in ("latency_ms", "fail_next"):
+            value = body.get(key, 0)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{key} must be an integer >= 0")
+            setattr(fault, key, value)
+        latency_next = body.get("latency_next")
+        if latency_next is not None and (not isinstance(latency_next, int) or latency_next < 0):
+            raise ValueError("latency_next must be an integer >= 0 or null")
+        fault.latency_next = latency_next
+        fault.fail_always = bool(body.get("fail_always", False))
+        fault.status = body.get("status", 503)
+        if fault.status not in (500, 503):
+            raise ValueError("status must be 500 or 503")
+        return fault
+
+    def take(self) -> tuple[float, bool]:
+        """For one call: (seconds to wait, whether it fails); counts it."""
+        delay = 0.0
+        if self.latency_ms and (self.latency_next is None or self.latency_next > 0):
+            if self.latency_next is not None:
+                self.latency_next -= 1
+            delay = self.latency_ms / 1000
+            self.delayed += 1
+        fail = self.fail_always or self.fail_next > 0
+        if self.fail_next > 0:
+            self.fail_next -= 1
+        self.failed += fail
+        return delay, fail
+
+    def view(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
 @dataclass
 class State:
     clock: Callable[[], float] = time.time
@@ -233,6 +296,7 @@ class State:
     calls: dict[str, int] = field(default_factory=dict)
     token_grants: dict[str, int] = field(default_factory=dict)
     access_token_lifetime: int = 3599
+    faults: dict[str, Fault] = field(default_factory=lambda: {t: Fault() for t in FAULT_TARGETS})
 
     def load(self, data: dict[str, Any]) -> None:
         with self.lock:
@@ -319,7 +383,7 @@ def oauth_error(error: str, description: str, status: int = 400) -> Response:
 def api_error(status: int, reason: str, message: str, *, domain: str = "youtube.api",
               extra: dict[str, str] | None = None) -> Response:
     statuses = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
-                404: "NOT_FOUND", 500: "INTERNAL"}
+                404: "NOT_FOUND", 500: "INTERNAL", 503: "UNAVAILABLE"}
     err = {"message": message, "domain": domain, "reason": reason, **(extra or {})}
     resp = jsonify({"error": {"code": status, "message": message, "errors": [err],
                               "status": statuses.get(status, "UNKNOWN")}})
@@ -370,6 +434,29 @@ def create_app(data: dict[str, Any] | None = None, *, clock: Callable[[], float]
     st = State(clock=clock)
     st.load(DATA_BAWAAN if data is None else data)
     app.config["STATE"] = st
+
+    # --- injected faults (/_admin/fault) -------------------------------------
+
+    @app.before_request
+    def inject_fault():
+        if request.path.startswith("/youtube/v3/"):
+            target = "api"
+        elif request.path == "/token" and request.method == "POST":
+            target = "token"
+        else:
+            return None
+        with st.lock:
+            delay, fail = st.faults[target].take()
+            status = st.faults[target].status
+        if delay:
+            time.sleep(delay)
+        if not fail:
+            return None
+        if target == "token":
+            return oauth_error("internal_failure" if status == 500 else "temporarily_unavailable",
+                               "Backend Error", status)
+        return api_error(status, "backendError", "Backend Error" if status == 500 else
+                         "The service is currently unavailable.", domain="global")
 
     # --- OAuth 2.0 --------------------------------------------------------
 
@@ -767,6 +854,31 @@ def create_app(data: dict[str, Any] | None = None, *, clock: Callable[[], float]
             if body.get("reset"):
                 st.quota_used, st.calls, st.token_grants = 0, {}, {}
         return admin_quota()
+
+    @app.get("/_admin/fault")
+    def admin_fault():
+        with st.lock:
+            return jsonify({t: f.view() for t, f in st.faults.items()})
+
+    @app.post("/_admin/fault")
+    def admin_set_fault():
+        body = request.get_json(force=True) or {}
+        if body.get("reset"):
+            with st.lock:
+                st.faults = {t: Fault() for t in FAULT_TARGETS}
+            return admin_fault()
+        target = body.pop("target", "all")
+        unknown = set(body) - {"latency_ms", "latency_next", "fail_next", "fail_always", "status"}
+        if target not in (*FAULT_TARGETS, "all") or unknown:
+            return jsonify({"error": f"target tidak dikenal: {target}" if not unknown
+                            else f"field tidak dikenal: {sorted(unknown)}"}), 400
+        try:
+            faults = {t: Fault.from_json(body) for t in (FAULT_TARGETS if target == "all" else (target,))}
+        except ValueError as e:
+            return jsonify({"error": str(e)}), 400
+        with st.lock:
+            st.faults.update(faults)
+        return admin_fault()
 
     def _select(tokens: dict[str, Grant], key: str) -> list[Grant]:
         body = request.get_json(force=True) or {}

@@ -3,18 +3,24 @@
   moment: exactly one wins, every other gets 409 (`versi_tidak_cocok` or `sedang_diubah`);
 - the e-Kinerja stand-in slow (answers after the client's timeout), failing (HTTP 500) and flapping
   (500 twice, then fine): the sync ends accepted exactly once (lost 0, doubled 0 at e-Kinerja);
-- the YouTube stand-in failing (quota exhausted): a clear error, never 5xx.
+- the YouTube stand-in failing (quota exhausted): a clear error, never 5xx;
+- the Google stand-in (YouTube Data API and token endpoint, `/_admin/fault`) slow beyond the adapter's
+  timeout, failing (503 backendError) and flapping (500 once, then fine) while a teacher saves a karya: a
+  clear 503 `youtube_tidak_tersedia` problem and nothing saved, the later retry saves it; flapping is absorbed
+  by the adapter's retry; exactly one karya either way. The scheduled re-check under a failing YouTube marks
+  nothing as removed.
 Each prints messages in, effects out, lost, doubled.
 """
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
 import requests
 
-from tests.e2e.test_karya_alur import simpan_karya
+from tests.e2e.test_karya_alur import METADATA, hubungkan, problem, simpan_karya
 from tests.e2e.test_kinerja_alur import JAN
 from tests.e2e.test_kinerja_alur import ok, pada, siapkan_sekolah, susun_rencana, buka
 
@@ -154,6 +160,110 @@ def test_youtube_gagal_kuota_habis(stack, as_user):
     finally:
         requests.post(f"{google}/_admin/quota", json={"limit": kuota["limit"]}, timeout=10)
     LAPORAN.append((f"YouTube kuota habis: {r.status_code}", 1, 1, 0, 0))
+
+
+def gangguan_google(stack, **fault) -> dict:
+    """Sets the Google stand-in's fault behaviour (`{"reset": True}` clears it); returns every target's."""
+    r = requests.post(f"http://127.0.0.1:{stack.ports.google}/_admin/fault", json=fault, timeout=10)
+    r.raise_for_status()
+    return r.json()
+
+
+def keadaan_gangguan(stack) -> dict:
+    """The Google stand-in's fault behaviour and counters (delayed, failed) per target."""
+    return requests.get(f"http://127.0.0.1:{stack.ports.google}/_admin/fault", timeout=10).json()
+
+
+GANGGUAN_YOUTUBE = {
+    "lambat": {"target": "api", "latency_ms": 12_000},  # beyond the adapter's 10 s timeout, until reset
+    "gagal": {"target": "all", "fail_always": True},  # 503 backendError from the API and the token endpoint
+    "berkedip": {"target": "api", "fail_next": 1, "status": 500},  # once, then fine: the adapter retries once
+}
+
+
+@pytest.mark.parametrize("jenis", list(GANGGUAN_YOUTUBE))
+def test_youtube_lambat_gagal_berkedip_saat_simpan_karya(stack, as_user, jenis):
+    """The teacher picked a video while YouTube was fine; YouTube misbehaves when they press "Simpan Video"
+    (the save re-checks the video on YouTube before it writes)."""
+    guru = as_user(f"yt-{jenis}-{uuid.uuid4().hex[:8]}")
+    akun = hubungkan(stack, guru)
+    draf = guru.post("/v1/karya/draf", json={"akun_youtube_id": akun["id"], "video_id": "SariPublik1"})
+    assert draf.status_code == 201, draf.text
+    simpan = f"/v1/karya/draf/{draf.json()['id']}/simpan"
+    try:
+        gangguan_google(stack, **GANGGUAN_YOUTUBE[jenis])
+        r = guru.post(simpan, json=METADATA)
+        masuk, jawaban = 1, [r.status_code]
+        if jenis == "berkedip":
+            assert r.status_code == 201, r.text  # the adapter's one retry absorbed the backendError
+        else:
+            problem(r, 503, "youtube_tidak_tersedia")
+            assert "YouTube" in r.json()["pesan"] and "Coba lagi" in r.json()["pesan"]
+            assert guru.get("/v1/karya/saya").json()["items"] == []  # nothing half-saved
+        if jenis == "gagal":  # the rest of the import answers the same clear problem
+            problem(guru.get(f"/v1/karya/youtube/akun/{akun['id']}/video"), 503, "youtube_tidak_tersedia")
+            problem(guru.post("/v1/karya/draf", json={"akun_youtube_id": akun["id"], "video_id": "SariUnlist1"}),
+                    503, "youtube_tidak_tersedia")
+        fault = keadaan_gangguan(stack)
+    finally:
+        gangguan_google(stack, reset=True)
+    if jenis == "lambat":
+        assert fault["api"]["delayed"] == 1  # a timeout is not retried: the teacher waited 10 s, not 20
+    if jenis == "berkedip":
+        assert fault["api"]["failed"] == 1
+    r = guru.post(simpan, json=METADATA)  # later: YouTube is back (or a double click after the 201)
+    masuk, jawaban = masuk + 1, jawaban + [r.status_code]
+    if jenis == "berkedip":
+        problem(r, 404, "draf_tidak_ditemukan")  # the draft became the karya: a second save saves nothing
+    else:
+        assert r.status_code == 201, r.text
+    karya = guru.get("/v1/karya/saya").json()["items"]
+    LAPORAN.append((f"YouTube {jenis}: simpan karya ({jawaban})", masuk, len(karya), int(not karya),
+                    max(0, len(karya) - 1)))
+    assert len(karya) == 1 and karya[0]["status"] == "aktif", karya
+
+
+def test_youtube_gagal_periksa_berkala_tidak_menandai_video_hilang(stack, as_user):
+    """`jadwal.karya.periksa` while YouTube answers 503 backendError: the karya stays `aktif` (same versi),
+    the round stops after the first account (its call and one retry); once YouTube is back the next tick
+    checks it again."""
+    from google.cloud import firestore, pubsub_v1
+    from shared.contracts.platform import JadwalTick
+    from shared.events import make_event
+    from tests.support import wait_until
+
+    guru = as_user(f"yt-periksa-{uuid.uuid4().hex[:8]}")
+    karya = simpan_karya(stack, guru)
+    dok = firestore.Client(project=stack.project).collection("karya__karya").document(karya["id"])
+    dok.update({"diperiksa": 0})  # first in the re-check queue (the stack is shared with other tests)
+    publisher = pubsub_v1.PublisherClient()
+
+    def tick() -> int:
+        data, attrs = make_event("cloud_scheduler", "jadwal.karya.periksa",
+                                 JadwalTick(jadwal="periksa-video")).to_pubsub()
+        publisher.publish(publisher.topic_path(stack.project, "jadwal.karya.periksa"), data, **attrs).result(30)
+        return 1
+
+    sebelum = dok.get().to_dict()["diperiksa"]
+    try:
+        gangguan_google(stack, target="api", fail_always=True)
+        masuk = tick()
+        efek = bool(wait_until(lambda: dok.get().to_dict()["diperiksa"] != sebelum, 60, what="the re-check tick"))
+        time.sleep(3)  # room for the other accounts' calls (~1 s each with backoff), were they made
+        gagal = keadaan_gangguan(stack)["api"]
+    finally:
+        gangguan_google(stack, reset=True)
+    assert gagal["failed"] == 2, gagal  # one account tried (call + retry), not every account in the stack
+    dilihat = guru.get(f"/v1/karya/saya/{karya['id']}").json()
+    assert (dilihat["status"], dilihat["versi"]) == ("aktif", karya["versi"]), dilihat
+    sebelum = dok.get().to_dict()["diperiksa"]
+    masuk += tick()
+    efek += bool(wait_until(lambda: dok.get().to_dict()["diperiksa"] != sebelum, 60,
+                            what="the re-check tick after recovery"))
+    dilihat = guru.get(f"/v1/karya/saya/{karya['id']}").json()
+    assert (dilihat["status"], dilihat["versi"]) == ("aktif", karya["versi"]), dilihat
+    hilang = int(dilihat["status"] != "aktif")  # a karya wrongly taken from the teacher
+    LAPORAN.append(("YouTube gagal: periksa berkala, lalu pulih (tetap aktif)", masuk, efek, hilang, 0))
 
 
 def test_zz_laporan(capsys):

@@ -89,10 +89,14 @@ def login(cfg, akun="akun-sari", pengguna="guru-1", **extra_params):
     return q.get("code"), q["state"], mulai.permintaan
 
 
-def klien_untuk(cfg, akun="akun-sari") -> KlienYoutube:
+def refresh_untuk(cfg, akun="akun-sari") -> str:
     code, _, permintaan = login(cfg, akun)
     token = tukar_kode(cfg, code=code, code_verifier=permintaan.code_verifier, redirect_uri=REDIRECT)
-    return KlienYoutube(cfg, refresh_token=token.refresh_token.get_secret_value())
+    return token.refresh_token.get_secret_value()
+
+
+def klien_untuk(cfg, akun="akun-sari") -> KlienYoutube:
+    return KlienYoutube(cfg, refresh_token=refresh_untuk(cfg, akun))
 
 
 # --- OAuth -----------------------------------------------------------------------
@@ -366,3 +370,68 @@ def test_cli_stand_in_dengan_file_data(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=5)
+
+
+# --- injected faults (issue 9): slow, failing, flapping ------------------------------
+
+def fault(google, **body):
+    return admin(google, "fault", body)
+
+
+def test_gangguan_admin_bentuk_galat_google_dan_reset(google, cfg):
+    for body in ({"status": 502}, {"target": "authorize"}, {"fail_next": -1}, {"lambat": 1}):
+        assert requests.post(f"{google}/_admin/fault", json=body, timeout=5).status_code == 400, body
+    f = fault(google, target="api", fail_always=True)
+    assert f["api"]["fail_always"] and f["api"]["status"] == 503 and f["token"]["fail_always"] is False
+    klien = klien_untuk(cfg)  # the token endpoint still answers
+    r = requests.get(f"{google}/youtube/v3/videos", params={"part": "status", "id": "SariPublik1"},
+                     headers={"Authorization": f"Bearer {klien.token_akses()[0] or 'x'}"}, timeout=5)
+    assert r.status_code == 503 and r.json()["error"]["status"] == "UNAVAILABLE"
+    assert r.json()["error"]["errors"][0] | {} == {"message": "The service is currently unavailable.",
+                                                   "domain": "global", "reason": "backendError"}
+    assert admin(google, "quota")["used"] == 0  # a failed call costs no quota
+    fault(google, target="token", fail_next=1, status=500)
+    r = requests.post(f"{google}/token", data={"grant_type": "refresh_token"}, timeout=5)
+    assert (r.status_code, r.json()) == (500, {"error": "internal_failure", "error_description": "Backend Error"})
+    assert requests.post(f"{google}/token", data={"grant_type": "refresh_token"}, timeout=5).status_code == 401
+    f = fault(google, reset=True)
+    assert f["api"] == f["token"] and f["api"]["fail_always"] is False and f["api"]["failed"] == 0
+
+
+def test_issue9_youtube_berkedip_dicoba_ulang_dengan_batas(cfg, google):
+    """backendError once: the adapter's one retry absorbs it; twice: a clear youtube_tidak_tersedia (bounded)."""
+    klien = klien_untuk(cfg.model_copy(update={"num_retries": 1}))
+    fault(google, target="api", fail_next=1, status=500)
+    assert [v.video_id for v in klien.video(["SariPublik1"])] == ["SariPublik1"]
+    fault(google, target="api", fail_next=2)
+    with pytest.raises(DomainError) as e:
+        klien.video(["SariPublik1"])
+    assert (e.value.kode, e.value.status) == ("youtube_tidak_tersedia", 503)
+    assert admin(google, "fault")["api"]["failed"] == 2 and admin(google, "quota")["calls"] == {"videos.list": 1}
+
+
+def test_issue9_token_berkedip_dicoba_ulang_google_auth_dan_gagal_terus_jelas(cfg, google):
+    refresh = refresh_untuk(cfg)
+    fault(google, target="token", fail_next=2)  # google-auth tries the token endpoint 3 times
+    assert KlienYoutube(cfg, refresh_token=refresh).kanal_saya().channel_id == KANAL_SARI
+    assert admin(google, "fault")["token"]["failed"] == 2
+    fault(google, target="token", fail_always=True)
+    with pytest.raises(DomainError) as e:
+        KlienYoutube(cfg, refresh_token=refresh).kanal_saya()
+    assert e.value.kode == "youtube_tidak_tersedia" and admin(google, "quota")["used"] == 1
+
+
+@pytest.mark.parametrize("target", ["api", "token"])
+def test_issue9_youtube_lambat_melewati_timeout_tidak_dicoba_ulang(cfg, google, target):
+    """Slower than the adapter's timeout: one attempt, then youtube_tidak_tersedia (a retry would double the
+    wait); once YouTube is fast again the same client works."""
+    cepat = cfg.model_copy(update={"timeout_detik": 0.5, "num_retries": 2})
+    refresh = refresh_untuk(cfg)
+    fault(google, target=target, latency_ms=1500)
+    mulai = time.monotonic()
+    with pytest.raises(DomainError) as e:
+        KlienYoutube(cepat, refresh_token=refresh).video(["SariPublik1"])
+    assert e.value.kode == "youtube_tidak_tersedia" and time.monotonic() - mulai < 1.4
+    assert admin(google, "fault")[target]["delayed"] == 1
+    fault(google, reset=True)
+    assert [v.video_id for v in KlienYoutube(cepat, refresh_token=refresh).video(["SariPublik1"])] == ["SariPublik1"]

@@ -408,6 +408,26 @@ def test_k6_periksa_berkala_menandai_video_privat_dan_memberi_tahu_pemilik(p, db
     assert len(outbox(db, "karya.video.tidak_tersedia")) == 1
 
 
+def test_issue9_periksa_berkala_saat_youtube_gagal_tidak_menandai_video_hilang(p, db, google):
+    """YouTube answers 503 backendError: no karya turns video_tidak_tersedia, nothing is published, and the
+    round stops after the first account (one call and its retry, not one per account); the accounts not
+    tried keep their place in the queue. Once YouTube is back the next round checks everything."""
+    a = simpan(p, hubungkan(p, "guru-1"), video_id="SariPublik1", pelaku="guru-1")
+    b = simpan(p, hubungkan(p, "guru-2"), video_id="SariUnlist1", pelaku="guru-2", now=T0 + timedelta(minutes=1))
+    admin(google, "fault", {"target": "api", "fail_always": True})
+    hasil = service.periksa_video_berkala(p, T0 + timedelta(days=1))
+    assert hasil | {} == {"diperiksa": 0, "berubah": 0, "tidak_tersedia": 0, "dilewati": 2, "unit_kuota": 1}
+    assert admin(google, "fault")["api"]["failed"] == 2  # the first account's call and its one retry
+    for pelaku, k in (("guru-1", a), ("guru-2", b)):
+        saved, _ = service.ambil_karya(p, pelaku, k.id)
+        assert (saved.status, saved.versi) == ("aktif", 1)
+    assert outbox(db, "karya.video.tidak_tersedia") == []
+    assert service.ambil_karya(p, "guru-2", b.id)[0].diperiksa == b.diperiksa  # not tried: first next round
+    admin(google, "fault", {"reset": True})
+    hasil = service.periksa_video_berkala(p, T0 + timedelta(days=2))
+    assert (hasil["diperiksa"], hasil["dilewati"], hasil["tidak_tersedia"]) == (2, 0, 0)
+
+
 def test_k6_periksa_berkala_memakai_satu_panggilan_per_50_video(p, db, google):
     akun = hubungkan(p, akun="akun-budi")
     for n in range(51):  # stored directly: 51 karya of one account

@@ -658,13 +658,23 @@ def _potong(items: list[Any], n: int) -> Iterator[list[Any]]:
         yield items[i:i + n]
 
 
+# YouTube failing for every account alike (not one account's expired token or missing consent)
+GALAT_YOUTUBE_UMUM = frozenset({"youtube_tidak_tersedia", "youtube_sibuk", "kuota_youtube_habis",
+                                "konfigurasi_google_salah"})
+
+
 def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None) -> dict[str, int]:
     """Re-check the `batas` karya checked longest ago: per YouTube account,
     `videos.list` with up to 50 ids a call, using that account's own token (a
     private video is visible only to its owner). A karya whose video became
     private, deleted or non-embeddable turns `video_tidak_tersedia` and
     `karya.video.tidak_tersedia` tells the owner; one that was fixed turns
-    `aktif` again. Karya of a disconnected or expired account are skipped."""
+    `aktif` again. Karya of a disconnected or expired account are skipped.
+    A failed call never marks a video unavailable (only an answer without it
+    does). When YouTube itself fails (5xx, timeout, quota, rate limit) the
+    rest of the round is skipped without being marked checked, so it comes
+    first next round: a down YouTube costs one failed call per tick, not one
+    per account (500 timeouts would outlast the function's timeout)."""
     now = _utc(now)
     batas = batas or p.settings.batas_periksa_video
     col = p.db.collection(collection_name(SERVICE, "karya"))
@@ -677,8 +687,12 @@ def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None) -> di
     kini = urutan_waktu(now)
     akun_col = p.db.collection(collection_name(SERVICE, "akun_youtube"))
     akun_snaps = {s.id: s for s in p.db.get_all([akun_col.document(a) for a in per_akun])} if per_akun else {}
+    youtube_gagal = False
     with _Kuota(p, "periksa_video_berkala", now) as kuota:
         for akun_id, karya_akun in per_akun.items():
+            if youtube_gagal:
+                hasil["dilewati"] += len(karya_akun)
+                continue
             snap = akun_snaps.get(akun_id)
             terbaru: dict[str, Any] | None = None
             if snap is not None and snap.exists:
@@ -690,6 +704,10 @@ def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None) -> di
                 except DomainError as e:
                     log.warning("re-check skipped for an account", extra={"akun_id": akun_id, "kode": e.kode})
                     terbaru = None
+                    youtube_gagal = e.kode in GALAT_YOUTUBE_UMUM
+                    if youtube_gagal:
+                        log.warning("YouTube unavailable: rest of the re-check round skipped",
+                                    extra={"kode": e.kode})
             batch = p.db.batch()
             for k in karya_akun:
                 if terbaru is None:

@@ -10,7 +10,7 @@ from google.auth import exceptions as gexc
 from googleapiclient.errors import HttpError
 
 from shared.errors import DomainError
-from karya.adapters.youtube import petakan_galat, video_dari_resource
+from karya.adapters.youtube import WaktuHabis, petakan_galat, video_dari_resource
 
 
 def http_error(status: int, reason: str = "") -> HttpError:
@@ -49,6 +49,50 @@ def test_k3_galat_jaringan_youtube_tidak_tersedia():
     assert petakan_galat(gexc.TransportError("down")).kode == "youtube_tidak_tersedia"
     assert petakan_galat(ConnectionRefusedError()).kode == "youtube_tidak_tersedia"
     assert petakan_galat(httplib2.ServerNotFoundError("x")).kode == "youtube_tidak_tersedia"
+
+
+class HttpPalsu:
+    """Answers (or raises) from a script; counts the requests."""
+
+    def __init__(self, *jawaban):
+        self.jawaban, self.n = list(jawaban), 0
+
+    def request(self, *args, **kwargs):
+        self.n += 1
+        j = self.jawaban.pop(0)
+        if isinstance(j, BaseException):
+            raise j
+        return httplib2.Response({"status": j[0]}), json.dumps(j[1]).encode()
+
+
+def _permintaan():
+    from karya.adapters.youtube import resource_youtube
+
+    req = resource_youtube(None).videos().list(part="status", id="SariPublik1")
+    req._sleep = lambda detik: None  # googleapiclient's backoff, not waited for here
+    return req
+
+
+def test_issue9_waktu_habis_tidak_dicoba_ulang_tetapi_5xx_dicoba_ulang():
+    """A socket timeout (slow YouTube or token endpoint) ends the call at once as youtube_tidak_tersedia;
+    a 5xx backendError (flapping) is still retried by googleapiclient, num_retries times at most."""
+    import socket
+
+    from karya.adapters.youtube import _HttpTanpaUlangWaktuHabis
+
+    lambat = HttpPalsu(*[socket.timeout("timed out")] * 3)
+    with pytest.raises(WaktuHabis) as e:
+        _permintaan().execute(http=_HttpTanpaUlangWaktuHabis(lambat), num_retries=2)
+    assert lambat.n == 1 and petakan_galat(e.value).kode == "youtube_tidak_tersedia"
+
+    gagal = {"error": {"code": 503, "errors": [{"reason": "backendError"}]}}
+    berkedip = HttpPalsu((503, gagal), (200, {"items": []}))
+    assert _permintaan().execute(http=_HttpTanpaUlangWaktuHabis(berkedip), num_retries=1) == {"items": []}
+    assert berkedip.n == 2
+    selalu = HttpPalsu(*[(503, gagal)] * 5)
+    with pytest.raises(HttpError) as e:
+        _permintaan().execute(http=_HttpTanpaUlangWaktuHabis(selalu), num_retries=1)
+    assert selalu.n == 2 and petakan_galat(e.value).kode == "youtube_tidak_tersedia"
 
 
 def test_k3_galat_lain_tidak_disembunyikan():

@@ -26,6 +26,15 @@ used):
   re-check saved videos (karya status), per 50        1  videos.list
 The token endpoint costs no YouTube quota. `KlienYoutube.unit_kuota` counts
 the units a client instance spent (for logs and budgets).
+
+Timeouts and retries (issue 9): every socket waits at most `timeout_detik`
+(10 s). A 5xx/429 or a dropped connection is retried `num_retries` times (1)
+with googleapiclient's backoff (<= 2 s); google-auth retries a 5xx of the
+token endpoint itself (3 attempts, ~1 s and ~2 s apart). A timeout is not
+retried (`_HttpTanpaUlangWaktuHabis`): a YouTube that answered nothing in 10 s
+would most likely not answer the second time either, and the teacher would
+wait twice as long for the same 503 `youtube_tidak_tersedia`. Worst case per
+call: one timeout of the token refresh plus one of the API call.
 """
 from __future__ import annotations
 
@@ -56,7 +65,7 @@ class KonfigurasiGoogle(FrozenModel):
     auth_uri: str = AUTH_URI_GOOGLE
     revoke_uri: str = REVOKE_URI_GOOGLE
     api_endpoint: str | None = None  # None: https://youtube.googleapis.com/
-    timeout_detik: float = 10.0
+    timeout_detik: float = 10.0  # per socket operation; a timeout is never retried (see module docstring)
     num_retries: int = Field(default=1, ge=0, le=5)  # googleapiclient retries 5xx/429 with backoff
 
 
@@ -113,6 +122,27 @@ def _konfigurasi_salah() -> DomainError:
         "Layanan login YouTube PMM sedang bermasalah. Coba lagi nanti atau hubungi layanan bantuan.",
         status=500,
     )
+
+
+class WaktuHabis(Exception):
+    """Google answered nothing within `timeout_detik`. Deliberately not an
+    OSError: googleapiclient retries socket timeouts, this it passes on."""
+
+
+class _HttpTanpaUlangWaktuHabis:
+    """Wraps the authorised http handed to `execute()`: a socket timeout (of the
+    API call or of the token refresh inside it) becomes `WaktuHabis`, so
+    googleapiclient's retry loop, which retries 5xx, 429 and dropped
+    connections, does not wait a second full timeout."""
+
+    def __init__(self, http: Any) -> None:
+        self._http = http
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self._http.request(*args, **kwargs)
+        except TimeoutError as e:  # socket.timeout is TimeoutError
+            raise WaktuHabis(str(e) or "timed out") from e
 
 
 def _alasan_http(e: Any) -> str:
@@ -173,7 +203,7 @@ def petakan_galat(e: BaseException) -> DomainError:
             status=502,
             alasan_youtube=alasan or str(status),
         )
-    if isinstance(e, (gexc.TransportError, OSError, socket.timeout, TimeoutError)):
+    if isinstance(e, (WaktuHabis, gexc.TransportError, OSError, socket.timeout, TimeoutError)):
         return _tidak_tersedia()
     try:
         import httplib2
@@ -424,9 +454,9 @@ class KlienYoutube:
             scopes=[SCOPE_YOUTUBE_READONLY],
             expiry=expiry,
         )
-        self._http = google_auth_httplib2.AuthorizedHttp(
+        self._http = _HttpTanpaUlangWaktuHabis(google_auth_httplib2.AuthorizedHttp(
             self._kredensial, http=httplib2.Http(timeout=konfigurasi.timeout_detik)
-        )
+        ))
         self._yt = resource_youtube(konfigurasi.api_endpoint)
         self._retries = konfigurasi.num_retries
         self._saat_token_baru = saat_token_baru
