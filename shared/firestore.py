@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Callable, Generic, Iterable, TypeVar
+from typing import Any, Callable, Generic, Iterable, Iterator, TypeVar
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
@@ -45,19 +46,50 @@ class OpCount:
 
 
 _ops: contextvars.ContextVar[OpCount | None] = contextvars.ContextVar("pmm_ops", default=None)
+_ops_lock = threading.Lock()  # a request may fan its reads out over threads (see carry_op_count)
+
+AGGREGATION_ENTRIES_PER_READ = 1000
 
 
 def start_op_count() -> OpCount:
-    count = OpCount()
-    _ops.set(count)
-    return count
+    ops = OpCount()
+    _ops.set(ops)
+    return ops
 
 
 def _count(reads: int = 0, writes: int = 0) -> None:
-    count = _ops.get()
-    if count is not None:
-        count.reads += reads
-        count.writes += writes
+    ops = _ops.get()
+    if ops is not None:
+        with _ops_lock:
+            ops.reads += reads
+            ops.writes += writes
+
+
+def carry_op_count(fn: Callable[..., T]) -> Callable[..., T]:
+    """`fn` counting into the caller's OpCount when it runs on another thread
+    (a ThreadPoolExecutor does not carry context variables, so its reads would be lost)."""
+    ops = _ops.get()
+
+    def run(*args: Any, **kwargs: Any) -> T:
+        token = _ops.set(ops)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _ops.reset(token)
+
+    return run
+
+
+# --- how Firestore bills reads (what _count is told)
+def query_reads(documents: int) -> int:
+    """A query is billed one read per document returned; an empty result is still one read."""
+    return max(1, documents)
+
+
+def aggregation_reads(matched: int) -> int:
+    """An aggregation (count()) is billed one read per batch of up to 1,000 index entries
+    matched, at least one."""
+    return max(1, -(-matched // AGGREGATION_ENTRIES_PER_READ))
 
 
 class Tx:
@@ -96,7 +128,7 @@ class Tx:
 
     def query(self, query: firestore.Query) -> list[dict[str, Any]]:
         docs = list(query.stream(transaction=self.transaction))
-        _count(reads=max(1, len(docs)))  # an empty query is billed as one read
+        _count(reads=query_reads(len(docs)))  # an empty query is billed as one read
         return [d.to_dict() | {"_id": d.id} for d in docs]
 
     def create(self, ref: firestore.DocumentReference, data: dict[str, Any]) -> None:
@@ -117,6 +149,62 @@ class Tx:
 
     def emit(self, event: Event[Any]) -> None:
         self.events.append(event)
+
+
+# --- plain reads (outside a transaction: read-only routes, checks before a transaction,
+# schedulers), counted as Firestore bills them, like Tx's. Use these instead of
+# `ref.get()`, `query.stream()`, `db.get_all()` and `query.count().get()` so a request's
+# log line carries every read it made.
+def read(ref: firestore.DocumentReference) -> dict[str, Any] | None:
+    """One document, None when missing (a missing document is billed as one read too)."""
+    snap = read_snapshot(ref)
+    return snap.to_dict() if snap.exists else None
+
+
+def read_snapshot(ref: firestore.DocumentReference) -> firestore.DocumentSnapshot:
+    """One document as its snapshot (for `.exists`, or a query cursor: `start_after(snapshot)`)."""
+    snap = ref.get()
+    _count(reads=1)
+    return snap
+
+
+def read_many(db: firestore.Client, refs: Iterable[firestore.DocumentReference]) -> list[dict[str, Any] | None]:
+    """Several documents in one batched get, in the order of `refs` (None where missing);
+    one read per document asked for, existing or not."""
+    refs = list(refs)
+    if not refs:
+        return []
+    found = {s.reference.path: (s.to_dict() if s.exists else None) for s in db.get_all(refs)}
+    _count(reads=len(refs))
+    return [found.get(r.path) for r in refs]
+
+
+def stream(query: firestore.Query) -> list[firestore.DocumentSnapshot]:
+    """Every document of a query (snapshots: `.id`, `.to_dict()`, `.get(field)`);
+    one read per document, an empty result one read."""
+    docs = list(query.stream())
+    _count(reads=query_reads(len(docs)))
+    return docs
+
+
+def iter_stream(query: firestore.Query) -> Iterator[firestore.DocumentSnapshot]:
+    """Like `stream` without holding the whole result (exports): each document is counted
+    as it arrives, an empty result as one read when it ends."""
+    documents = 0
+    for snap in query.stream():
+        documents += 1
+        _count(reads=1)
+        yield snap
+    if documents == 0:
+        _count(reads=1)
+
+
+def count(query: firestore.Query) -> int:
+    """How many documents match (a count() aggregation, billed per 1,000 index entries, at least one read)."""
+    result = query.count().get()
+    n = int(result[0][0].value)
+    _count(reads=aggregation_reads(n))
+    return n
 
 
 class Repository(Generic[M]):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from google.cloud import firestore
 
 from shared.events import Event, utcnow
-from shared.firestore import EventSink, collection_name, outbox_ref
+from shared.firestore import EventSink, collection_name, outbox_ref, stream
 from shared.logs import get_logger
 
 if TYPE_CHECKING:  # the Pub/Sub client is imported at first publish, not at cold start
@@ -110,7 +110,7 @@ class PubSubOutbox(EventSink):
         query = (self.db.collection(collection_name(service, "outbox"))
                  .where(filter=firestore.FieldFilter("dibuat", "<", cutoff))
                  .order_by("dibuat").limit(limit))
-        docs = list(query.stream())
+        docs = stream(query)
         entries = []
         for doc in docs:
             entry = doc.to_dict()

@@ -290,3 +290,31 @@ def _jumlah_diproses(stack, event_id: str) -> int:
                 and '"outcome": "duplikat"' in baris:
             n += 1
     return n
+
+
+def _bacaan_per_rute(stack, layanan: str) -> dict[tuple[str, str], set[int]]:
+    """Firestore reads of each successful request, from the function's request log."""
+    terukur: dict[tuple[str, str], set[int]] = {}
+    for line in (stack.state_dir / "logs" / f"{layanan}.log").read_text(errors="replace").splitlines():
+        if not line.startswith("{"):
+            continue
+        rec = json.loads(line)
+        http = rec.get("httpRequest") or {}
+        if rec.get("message") == "request" and http.get("status", 500) < 300:
+            terukur.setdefault((http.get("requestMethod"), rec.get("route")), set()).add(rec["firestore_reads"])
+    return terukur
+
+
+def test_zz_rute_baca_tanpa_transaksi_mencatat_bacaan_firestore(stack):
+    """The link-holder GET routes read outside a transaction; their log lines count those reads
+    (they were logged with 0): the link (+ its root for an onward link), then the karya (and at
+    umpan_balik the reader's own feedback) in one batched get."""
+    karya = _bacaan_per_rute(stack, "karya")
+    umpan_balik = _bacaan_per_rute(stack, "umpan_balik")
+    print("\nroute: reads")
+    for (m, r), v in sorted((karya | umpan_balik).items(), key=lambda kv: (kv[0][1] or "", kv[0][0] or "")):
+        print(f"  {m} {r}: {sorted(v)}")
+    buka = karya.get(("GET", "/v1/karya/tautan/<token>"))
+    form = umpan_balik.get(("GET", f"{UB}/tautan/<token>/kuesioner"))
+    assert buka and buka <= {2, 3}, buka
+    assert form and form <= {3, 4}, form

@@ -24,7 +24,7 @@ from local.standins.google import CLIENT_LOKAL, DATA_BAWAAN, _quiet_handler, cre
 from shared.contracts.umpan_balik import UmpanBalikDikirim
 from shared.errors import DomainError
 from shared.events import make_event
-from shared.firestore import UnitOfWork
+from shared.firestore import UnitOfWork, _ops, start_op_count
 from tests.integration.conftest import PROJECT
 from tests.support import push_cloud_event
 
@@ -355,6 +355,31 @@ def test_k7_k8_tautan_buka_teruskan_cabut(p, db):
     service.cabut(p, "guru-1", karya.id, tautan.token_hash, T0)  # revoking twice publishes nothing more
     assert len(outbox(db, "karya.tautan.dicabut")) == 1
     assert not any(t in json.dumps(dibuat + [dicabut]) for t in (token, token2))
+
+
+def terukur(fn, *args):
+    """(result or the DomainError raised, Firestore reads counted) of one call, as a request's log line counts them."""
+    ops = start_op_count()
+    try:
+        return fn(*args), ops.reads
+    except DomainError as e:
+        return e, ops.reads
+    finally:
+        _ops.set(None)
+
+
+def test_k7_buka_tautan_tanpa_transaksi_melaporkan_bacaannya(p):
+    """GET /tautan/{token} reads outside a transaction; its reads are counted (they were logged as 0)."""
+    karya = simpan(p, hubungkan(p))
+    token, _, _ = service.bagikan(p, "guru-1", karya.id, T0)
+    token2, _, _ = service.teruskan(p, "guru-2", token, T0)
+    (_, dibuka), reads = terukur(service.buka_tautan, p, token)
+    assert dibuka.id == karya.id and reads == 2  # the link, then the karya
+    assert terukur(service.buka_tautan, p, token2)[1] == 3  # an onward link: + its root
+    e, reads = terukur(service.buka_tautan, p, "A" * 43)
+    assert isinstance(e, DomainError) and e.kode == "tautan_tidak_valid" and reads == 1  # a missing document is billed
+    (_, hitungan), reads = terukur(service.ambil_karya, p, "guru-1", karya.id)
+    assert hitungan.jumlah == 0 and reads == 2  # the karya + the shard query (empty: 1 read)
 
 
 # --- K1 "Bukti Karya Saya" + feedback counts ---------------------------------------------------

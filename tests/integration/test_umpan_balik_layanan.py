@@ -21,7 +21,7 @@ import pytest
 from shared.consumer import consume
 from shared.errors import DomainError
 from shared.events import Event
-from shared.firestore import EventSink, UnitOfWork
+from shared.firestore import EventSink, UnitOfWork, _ops, start_op_count
 from tests.support import push_cloud_event
 from tests.unit.umpan_balik import contoh as c
 from umpan_balik import entrypoints, service
@@ -262,7 +262,10 @@ def test_u4_membuka_notifikasi_menandai_dibaca_dan_menuju_umpan_baliknya(p):
     assert kode(service.buka_notifikasi, p, "rekan-1", n.id, c.sekarang()) == "notifikasi_tidak_ditemukan"
     dibuka, isi = service.buka_notifikasi(p, "guru-pemilik", n.id, c.sekarang())
     assert dibuka.dibaca and isi.id == ub.id and isi.saran == ub.saran
+    ops = start_op_count()
     assert service.daftar_notifikasi(p, "guru-pemilik", 10, None)[1] == 0
+    assert (ops.reads, ops.writes) == (2, 0)  # the page (one notification) + the unread count() aggregation
+    _ops.set(None)
     pertama = dibuka.dibaca_pada
     assert service.buka_notifikasi(p, "guru-pemilik", n.id, c.sekarang())[0].dibaca_pada == pertama
 

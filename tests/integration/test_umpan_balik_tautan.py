@@ -96,3 +96,35 @@ def test_tautan_karya_lain_memberi_umpan_balik_pada_karya_itu_saja(p):
     ub, _ = beri(p, a, "rekan-1", token=tok(b))
     assert (ub.karya_id, ub.pemilik_karya_id) == (b, "guru-lain")
     assert status(beri, p, a, "guru-pemilik") == (403, "pemilik_tidak_dapat_memberi_umpan_balik")
+
+
+def terukur(fn, *args) -> tuple[object, int, int]:
+    """(result or the DomainError raised, reads, writes) of one call, counted as a request's log line counts them."""
+    from shared.errors import DomainError
+    from shared.firestore import _ops, start_op_count
+
+    ops = start_op_count()
+    try:
+        return fn(*args), ops.reads, ops.writes
+    except DomainError as e:
+        return e, ops.reads, ops.writes
+    finally:
+        _ops.set(None)
+
+
+def test_rute_pemegang_tautan_melaporkan_bacaan_di_luar_transaksi(p):
+    """The form and the list read outside a transaction, sending checks the link before its transaction:
+    those reads are counted now (the form and the list were logged with 0 reads, sending with one too few)."""
+    kid = karya_baru(p).data.karya_id
+    penerus = c.token_untuk(kid, "penerus")
+    assert kirim_event(p, c.tautan_dibuat(kid, penerus, akar=tok(kid), induk=tok(kid))) == "diproses"
+    form, reads, writes = terukur(service.ambil_kuesioner, p, "rekan-1", tok(kid))
+    assert form.karya.karya_id == kid and (reads, writes) == (3, 0)  # link; karya + own feedback together
+    assert terukur(service.ambil_kuesioner, p, "rekan-1", penerus)[1:] == (4, 0)  # + the link's root
+    (ub, baru), reads, writes = terukur(beri, p, kid, "rekan-1", None, "rekan1@belajar.id")
+    # link outside; in the transaction link, then karya + feedback + identity; writes: feedback + outbox
+    assert baru and (reads, writes) == (5, 2)
+    (_, items, _), reads, writes = terukur(service.daftar_umpan_balik_tautan, p, "rekan-2", tok(kid), 10, None)
+    assert [u.id for u in items] == [ub.id] and (reads, writes) == (3, 0)  # link, karya, one feedback
+    galat, reads, _ = terukur(service.ambil_kuesioner, p, "rekan-1", "x" * 43)
+    assert (galat.status, galat.kode, reads) == (404, "tautan_tidak_valid", 1)  # a missing link is billed too

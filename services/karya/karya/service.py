@@ -39,7 +39,7 @@ from shared.contracts.karya import (
 )
 from shared.errors import Conflict, DomainError, NotFound
 from shared.events import make_event
-from shared.firestore import Repository, Tx, collection_name
+from shared.firestore import Repository, Tx, collection_name, read, read_many, stream
 from shared.logs import get_logger
 from shared.models import Identifier, StrictModel
 
@@ -216,8 +216,8 @@ def _klien(p: Any, akun: AkunYoutube, now: datetime | None = None) -> KlienYoutu
 
 
 def _akun_milik(p: Any, pelaku: str, akun_id: str) -> AkunYoutube:
-    snap = p.db.collection(collection_name(SERVICE, "akun_youtube")).document(akun_id).get()
-    akun = AkunYoutube.model_validate(snap.to_dict()) if snap.exists else None
+    data = read(p.db.collection(collection_name(SERVICE, "akun_youtube")).document(akun_id))
+    akun = AkunYoutube.model_validate(data) if data is not None else None
     if akun is None or akun.pemilik_id != pelaku:
         raise _akun_tidak_ditemukan()
     return akun
@@ -299,7 +299,7 @@ def selesaikan_hubungkan(p: Any, pelaku: str, *, code: str | None, state: str, e
 def daftar_akun(p: Any, pelaku: str) -> list[AkunYoutube]:
     q = p.db.collection(collection_name(SERVICE, "akun_youtube")).where(
         filter=FieldFilter("pemilik_id", "==", pelaku))
-    return sorted((AkunYoutube.model_validate(d.to_dict()) for d in q.stream()),
+    return sorted((AkunYoutube.model_validate(d.to_dict()) for d in stream(q)),
                   key=lambda a: a.terhubung_pada, reverse=True)
 
 
@@ -474,7 +474,7 @@ def _hitungan(p: Any, ids: list[str]) -> dict[str, HitunganUmpanBalik]:
     jumlah = {i: 0 for i in ids}
     per_peran: dict[str, dict[str, int]] = {i: {} for i in ids}
     for potongan in _potong(list(dict.fromkeys(ids)), 30):
-        for snap in col.where(filter=FieldFilter("karya_id", "in", potongan)).stream():
+        for snap in stream(col.where(filter=FieldFilter("karya_id", "in", potongan))):
             d = snap.to_dict()
             k = d["karya_id"]
             jumlah[k] += int(d.get("jumlah", 0))
@@ -499,7 +499,7 @@ def daftar_karya_saya(p: Any, pelaku: str, batas: int, kursor: str | None) -> Ha
     if kursor:
         u, i = _baca_kursor(kursor)
         q = q.start_after({"urutan": u, "id": i})
-    docs = [KaryaTersimpan.model_validate(d.to_dict()) for d in q.limit(batas + 1).stream()]
+    docs = [KaryaTersimpan.model_validate(d.to_dict()) for d in stream(q.limit(batas + 1))]
     halaman, lebih = docs[:batas], len(docs) > batas
     hitungan = _hitungan(p, [k.id for k in halaman])
     return HalamanKarya([(k, hitungan[k.id]) for k in halaman], _kursor(halaman[-1]) if lebih else None)
@@ -507,8 +507,8 @@ def daftar_karya_saya(p: Any, pelaku: str, batas: int, kursor: str | None) -> Ha
 
 def ambil_karya(p: Any, pelaku: str, karya_id: str) -> tuple[KaryaTersimpan, HitunganUmpanBalik]:
     """The owner's full view (K1); anyone else gets 404."""
-    snap = p.db.collection(collection_name(SERVICE, "karya")).document(karya_id).get()
-    karya = KaryaTersimpan.model_validate(snap.to_dict()) if snap.exists else None
+    data = read(p.db.collection(collection_name(SERVICE, "karya")).document(karya_id))
+    karya = KaryaTersimpan.model_validate(data) if data is not None else None
     pastikan_pemilik(karya, pelaku)
     assert karya is not None
     return karya, _hitungan(p, [karya_id])[karya_id]
@@ -560,22 +560,20 @@ def buka_tautan(p: Any, token: str) -> tuple[TautanBerbagi, KaryaTersimpan]:
     """A colleague opens a shared link (K7): valid and not revoked (nor its root).
     Read-only, so plain reads (no transaction): link, then its root and the karya together."""
     col = p.db.collection(collection_name(SERVICE, TAUTAN))
-    snap = col.document(berbagi.hash_token(token)).get()
-    if not snap.exists:
+    data = read(col.document(berbagi.hash_token(token)))
+    if data is None:
         raise _tautan_tidak_valid()
-    tautan = TautanBerbagi.model_validate(snap.to_dict())
+    tautan = TautanBerbagi.model_validate(data)
     karya_ref = p.db.collection(collection_name(SERVICE, "karya")).document(tautan.karya_id)
     refs = [karya_ref] + ([col.document(tautan.akar_hash)] if tautan.akar_hash != tautan.token_hash else [])
-    found = {s.reference.path: s for s in p.db.get_all(refs)}
+    d_karya, *d_akar = read_many(p.db, refs)
     akar = tautan
-    if len(refs) == 2:
-        s_akar = found.get(refs[1].path)
-        akar = TautanBerbagi.model_validate(s_akar.to_dict()) if s_akar is not None and s_akar.exists else None
+    if d_akar:
+        akar = TautanBerbagi.model_validate(d_akar[0]) if d_akar[0] is not None else None
     berbagi.periksa_tautan(tautan, akar)
-    s_karya = found.get(karya_ref.path)
-    if s_karya is None or not s_karya.exists:  # deleted by its owner
+    if d_karya is None:  # deleted by its owner
         raise _tautan_tidak_valid()
-    return tautan, KaryaTersimpan.model_validate(s_karya.to_dict())
+    return tautan, KaryaTersimpan.model_validate(d_karya)
 
 
 def teruskan(p: Any, pelaku: str, token: str, now: datetime) -> tuple[str, TautanBerbagi, KaryaTersimpan]:
@@ -597,7 +595,7 @@ def daftar_tautan(p: Any, pelaku: str, karya_id: str) -> list[tuple[TautanBerbag
     with how many onward links were made from it."""
     ambil_karya(p, pelaku, karya_id)
     q = p.db.collection(collection_name(SERVICE, TAUTAN)).where(filter=FieldFilter("karya_id", "==", karya_id))
-    semua = [TautanBerbagi.model_validate(d.to_dict()) for d in q.stream()]
+    semua = [TautanBerbagi.model_validate(d.to_dict()) for d in stream(q)]
     anak: dict[str, int] = {}
     for t in semua:
         if t.induk_hash:
@@ -679,25 +677,25 @@ def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None) -> di
     batas = batas or p.settings.batas_periksa_video
     col = p.db.collection(collection_name(SERVICE, "karya"))
     daftar = [KaryaTersimpan.model_validate(d.to_dict())
-              for d in col.order_by("diperiksa").limit(batas).stream()]
+              for d in stream(col.order_by("diperiksa").limit(batas))]
     per_akun: dict[str, list[KaryaTersimpan]] = {}
     for k in daftar:
         per_akun.setdefault(k.akun_youtube_id, []).append(k)
     hasil = {"diperiksa": 0, "berubah": 0, "tidak_tersedia": 0, "dilewati": 0, "unit_kuota": 0}
     kini = urutan_waktu(now)
     akun_col = p.db.collection(collection_name(SERVICE, "akun_youtube"))
-    akun_snaps = {s.id: s for s in p.db.get_all([akun_col.document(a) for a in per_akun])} if per_akun else {}
+    akun_data = dict(zip(per_akun, read_many(p.db, [akun_col.document(a) for a in per_akun])))
     youtube_gagal = False
     with _Kuota(p, "periksa_video_berkala", now) as kuota:
         for akun_id, karya_akun in per_akun.items():
             if youtube_gagal:
                 hasil["dilewati"] += len(karya_akun)
                 continue
-            snap = akun_snaps.get(akun_id)
+            data_akun = akun_data.get(akun_id)
             terbaru: dict[str, Any] | None = None
-            if snap is not None and snap.exists:
+            if data_akun is not None:
                 try:
-                    klien = kuota.pakai(_klien(p, AkunYoutube.model_validate(snap.to_dict())))
+                    klien = kuota.pakai(_klien(p, AkunYoutube.model_validate(data_akun)))
                     terbaru = {}
                     for potong in _potong([k.video.video_id for k in karya_akun], UKURAN_BATCH_VIDEO):
                         terbaru |= {v.video_id: v for v in klien.video(potong)}

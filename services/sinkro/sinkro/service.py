@@ -27,7 +27,8 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from shared.contracts.sinkro import BatchDijadwalkan, ButirSinkro, SinkronisasiBerhasil, SinkronisasiGagal
 from shared.errors import Conflict, DomainError, NotFound
 from shared.events import Event, make_event
-from shared.firestore import Tx, collection_name, ledger_document, ledger_ref
+from shared.firestore import (Tx, carry_op_count, collection_name, count, iter_stream, ledger_document, ledger_ref,
+                              read_many, read_snapshot, stream)
 from shared.logs import get_logger
 from sinkro.domain import cermin as cm
 from sinkro.domain.akses import Pelaku, pastikan_boleh
@@ -42,10 +43,6 @@ URUTAN_JENIS = {"skp": 0, "plt": 1, "predikat": 2}  # an SKP must reach e-Kinerj
 
 def _col(db: firestore.Client, nama: str) -> firestore.CollectionReference:
     return db.collection(collection_name(LAYANAN, nama))
-
-
-def _ke_dict(snap) -> dict[str, Any] | None:
-    return snap.to_dict() if snap is not None and snap.exists else None
 
 
 def _utc(now: datetime | None = None) -> datetime:
@@ -140,18 +137,18 @@ def kenali(db: firestore.Client, sub: str, email: str | None) -> Pelaku:
     email = cm.normal_email(email)
     if not email:
         return Pelaku(sub=sub)
-    ptk = [d.to_dict() for d in _col(db, "ptk").where(filter=FieldFilter("emails", "array_contains", email))
-           .limit(2).stream()]
+    ptk = [d.to_dict() for d in stream(_col(db, "ptk").where(filter=FieldFilter("emails", "array_contains", email))
+                                        .limit(2))]
     if len(ptk) > 1:
         raise Conflict("akun_ganda", "Alamat belajar.id ini tercatat untuk lebih dari satu PTK di Dapodik. "
                                      "Minta Operator Sekolah memperbaikinya.")
-    admin = [d.to_dict() for d in _col(db, "admin").where(filter=FieldFilter("email", "==", email)).limit(5).stream()]
+    admin = [d.to_dict() for d in stream(_col(db, "admin").where(filter=FieldFilter("email", "==", email)).limit(5))]
     admin_aktif = next((a for a in admin if a.get("aktif", True)), None)
     return Pelaku(sub=sub, ptk=ptk[0] if ptk else None, admin=admin_aktif)
 
 
 def _ptk_menurut_nip(db: firestore.Client, nip: str) -> dict[str, Any]:
-    found = [d.to_dict() for d in _col(db, "ptk").where(filter=FieldFilter("nip", "==", nip)).limit(2).stream()]
+    found = [d.to_dict() for d in stream(_col(db, "ptk").where(filter=FieldFilter("nip", "==", nip)).limit(2))]
     if not found:
         raise NotFound("pegawai_tidak_ditemukan", "Pegawai dengan NIP tersebut tidak ditemukan di data PMM (Dapodik).")
     return found[0]
@@ -160,8 +157,8 @@ def _ptk_menurut_nip(db: firestore.Client, nip: str) -> dict[str, Any]:
 def _instansi(db: firestore.Client, nip: str | None) -> set[str]:
     if not nip:
         return set()
-    snaps = db.get_all([_col(db, "siasn").document(cm.kunci(nip)), _col(db, "ekinerja").document(cm.kunci(nip))])
-    return {d["instansi_id"] for d in (_ke_dict(s) for s in snaps) if d and d.get("instansi_id")}
+    found = read_many(db, [_col(db, "siasn").document(cm.kunci(nip)), _col(db, "ekinerja").document(cm.kunci(nip))])
+    return {d["instansi_id"] for d in found if d and d.get("instansi_id")}
 
 
 # ======================================================================
@@ -222,8 +219,7 @@ def baca_data(db: firestore.Client, pegawai_id: str, periode: str) -> dict[str, 
 def _ambil(db: firestore.Client, refs: dict[str, Any]) -> dict[str, Any]:
     if not refs:
         return {}
-    by_path = {s.reference.path: _ke_dict(s) for s in db.get_all(list(refs.values()))}
-    return {k: by_path.get(r.path) for k, r in refs.items()}
+    return dict(zip(refs, read_many(db, refs.values())))
 
 
 def sinkronkan(p, minta: Permintaan, now: datetime | None = None,
@@ -450,11 +446,11 @@ def _halaman(db, q, koleksi: str, batas: int, kursor: str | None) -> tuple[list[
             doc_id = base64.urlsafe_b64decode(kursor.encode()).decode()
         except Exception:  # noqa: BLE001
             raise DomainError("kursor_tidak_valid", "Kursor halaman tidak valid.", status=400) from None
-        snap = _col(db, koleksi).document(doc_id).get()
+        snap = read_snapshot(_col(db, koleksi).document(doc_id))
         if not snap.exists:
             raise DomainError("kursor_tidak_valid", "Kursor halaman tidak valid.", status=400)
         q = q.start_after(snap)
-    docs = list(q.limit(batas + 1).stream())
+    docs = stream(q.limit(batas + 1))
     berikut = base64.urlsafe_b64encode(docs[batas - 1].id.encode()).decode() if len(docs) > batas else None
     return [d.to_dict() | {"id": d.id} for d in docs[:batas]], berikut
 
@@ -497,9 +493,9 @@ def rekap(p, sub: str, email: str | None, s: Saring) -> list[dict[str, Any]]:
     nomor = [s.nomor_galat] if s.nomor_galat else list(KATALOG)
 
     def hitung(n: int) -> dict[str, Any]:
-        percobaan = _jumlah(dasar_log.where(filter=FieldFilter("nomor_galat", "==", n)))
-        pegawai = _jumlah(dasar_status.where(filter=FieldFilter("nomor_galat", "==", n)))
-        peringatan = _jumlah(dasar_log.where(filter=FieldFilter("nomor_peringatan", "array_contains", n))) \
+        percobaan = count(dasar_log.where(filter=FieldFilter("nomor_galat", "==", n)))
+        pegawai = count(dasar_status.where(filter=FieldFilter("nomor_galat", "==", n)))
+        peringatan = count(dasar_log.where(filter=FieldFilter("nomor_peringatan", "array_contains", n))) \
             if n in (4, 12) else 0
         e = KATALOG[n]
         return {"nomor_galat": n, "kode": e.kode, "pesan": e.pesan, "aktor": e.aktor.value,
@@ -507,13 +503,8 @@ def rekap(p, sub: str, email: str | None, s: Saring) -> list[dict[str, Any]]:
                 "jumlah_pegawai": pegawai, "jumlah_peringatan": peringatan}
 
     with ThreadPoolExecutor(8) as ex:
-        semua = list(ex.map(hitung, nomor))
+        semua = list(ex.map(carry_op_count(hitung), nomor))
     return [r for r in semua if r["jumlah_percobaan"] or r["jumlah_pegawai"] or r["jumlah_peringatan"]]
-
-
-def _jumlah(q) -> int:
-    hasil = q.count().get()
-    return int(hasil[0][0].value)
 
 
 KOLOM_CSV = ("pada", "nip", "nama", "instansi_id", "npsn", "jenis", "periode", "versi", "hasil", "nomor_galat",
@@ -546,7 +537,7 @@ def ekspor_csv(p, sub: str, email: str | None, s: Saring) -> Iterable[str]:
         buf = io.StringIO()
         tulis = csv.writer(buf)
         tulis.writerow(KOLOM_CSV)
-        for d in q.stream():
+        for d in iter_stream(q):
             e = d.to_dict()
             e["peringatan"] = [f"#{w['nomor']}{w.get('kondisi') or ''}" for w in e.get("peringatan") or []]
             e["pelaku"] = (e.get("pelaku") or {}).get("peran")
@@ -569,7 +560,7 @@ def butir_tertunda(db: firestore.Client) -> list[tuple[str, str, str]]:
     butir = []
     for koleksi, jenis in (("rencana", "skp"), ("predikat", "predikat")):
         q = _col(db, koleksi).where(filter=FieldFilter("perlu_sinkro", "==", True)).select(["ptk_id", "periode"])
-        butir += [(d.get("ptk_id"), jenis, d.get("periode")) for d in q.stream()]
+        butir += [(d.get("ptk_id"), jenis, d.get("periode")) for d in stream(q)]
     return sorted(butir, key=lambda b: (b[0], URUTAN_JENIS[b[1]], b[2]))
 
 
@@ -637,7 +628,7 @@ def proses_potongan(p, batch: BatchDijadwalkan, pembatas: PembatasLaju | None = 
 
 
 def sudah_diproses(db: firestore.Client, konsumen: str, event_id: str) -> bool:
-    return ledger_ref(db, LAYANAN, konsumen, event_id).get().exists
+    return read_snapshot(ledger_ref(db, LAYANAN, konsumen, event_id)).exists
 
 
 def tandai_diproses(p, konsumen: str, event: Event) -> None:

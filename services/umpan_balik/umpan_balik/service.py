@@ -36,7 +36,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from shared.contracts.umpan_balik import UmpanBalikDikirim
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.events import Event, make_event
-from shared.firestore import Tx, collection_name
+from shared.firestore import Tx, collection_name, count, read, read_many, stream
 from shared.logs import get_logger
 from shared.models import FrozenModel
 from umpan_balik.domain import kuesioner as kuesioner_domain
@@ -149,7 +149,7 @@ def _halaman(query: firestore.Query, batas: int, kursor: str | None) -> tuple[li
     posisi = baca_kursor(kursor)
     if posisi is not None:
         query = query.start_after({"urutan": posisi[0], "id": posisi[1]})
-    docs = [d.to_dict() for d in query.limit(batas + 1).stream()]
+    docs = [d.to_dict() for d in stream(query.limit(batas + 1))]
     berikut = buat_kursor(docs[batas - 1]["urutan"], docs[batas - 1]["id"]) if len(docs) > batas else None
     return docs[:batas], berikut
 
@@ -235,12 +235,10 @@ def _hash_dari_token(token: str) -> str:
 def karya_dari_tautan(p: Any, token: str) -> str:
     """Plain reads (read-only routes): the link, then its root."""
     h = _hash_dari_token(token)
-    snap = _col(p, TAUTAN).document(h).get()
-    tautan = snap.to_dict() if snap.exists else None
+    tautan = read(_col(p, TAUTAN).document(h))
     akar = None
     if tautan is not None and tautan.get("akar_hash") and tautan["akar_hash"] != h:
-        s_akar = _col(p, TAUTAN).document(tautan["akar_hash"]).get()
-        akar = s_akar.to_dict() if s_akar.exists else None
+        akar = read(_col(p, TAUTAN).document(tautan["akar_hash"]))
     return periksa_tautan(tautan, akar)
 
 
@@ -303,10 +301,9 @@ def ambil_kuesioner(p: Any, pelaku: str, token: str) -> FormulirKuesioner:
     """The form of the karya behind a live link (U2): the current version of its kategori's questionnaire."""
     karya_id = karya_dari_tautan(p, token)
     refs = [_col(p, KARYA).document(karya_id), _col(p, UMPAN_BALIK).document(umpan_balik_id(karya_id, pelaku))]
-    snaps = {s.reference.path: s for s in p.db.get_all(refs)}
-    s_karya, s_ub = snaps.get(refs[0].path), snaps.get(refs[1].path)
-    karya = _karya_aktif(s_karya.to_dict() if s_karya is not None and s_karya.exists else None, karya_id)
-    sudah = s_ub is not None and s_ub.exists
+    d_karya, d_ub = read_many(p.db, refs)
+    karya = _karya_aktif(d_karya, karya_id)
+    sudah = d_ub is not None
     return FormulirKuesioner(karya, kuesioner_domain.kuesioner_terkini(karya.kategori), karya.pemilik_id == pelaku,
                              refs[1].id if sudah else None)
 
@@ -356,13 +353,11 @@ def kirim_umpan_balik(p: Any, pelaku: str, email: str | None, token: str, masuk:
     try:
         return p.uow.run(work)
     except gexc.AlreadyExists:  # a double click lost the race to its twin: answer the twin's feedback
-        snap = _col(p, UMPAN_BALIK).document(ub_id).get()
-        return UmpanBalik.model_validate(snap.to_dict()), False
+        return UmpanBalik.model_validate(read(_col(p, UMPAN_BALIK).document(ub_id))), False
 
 
 def _karya_untuk(p: Any, karya_id: str) -> KaryaCermin:
-    snap = _col(p, KARYA).document(karya_id).get()
-    return _karya_aktif(snap.to_dict() if snap.exists else None, karya_id)
+    return _karya_aktif(read(_col(p, KARYA).document(karya_id)), karya_id)
 
 
 def _karya_milik(p: Any, pelaku: str, karya_id: str) -> KaryaCermin:
@@ -452,9 +447,9 @@ def daftar_notifikasi(p: Any, pelaku: str, batas: int, kursor: str | None) -> tu
     """My notifications newest first, and the number of unread ones (the blue dots)."""
     q = _col(p, NOTIFIKASI).where(filter=FieldFilter("penerima_id", "==", pelaku))
     docs, berikut = _halaman(q, batas, kursor)
-    belum = _col(p, NOTIFIKASI).where(filter=FieldFilter("penerima_id", "==", pelaku)) \
-        .where(filter=FieldFilter("dibaca", "==", False)).count().get()
-    return [_notifikasi(d) for d in docs], int(belum[0][0].value), berikut
+    belum = count(_col(p, NOTIFIKASI).where(filter=FieldFilter("penerima_id", "==", pelaku))
+                  .where(filter=FieldFilter("dibaca", "==", False)))
+    return [_notifikasi(d) for d in docs], belum, berikut
 
 
 def buka_notifikasi(p: Any, pelaku: str, notifikasi_id: str, now: datetime) -> tuple[Notifikasi, UmpanBalik]:
@@ -492,7 +487,7 @@ class AnalisaVersi:
 def _shard_karya(p: Any, karya_id: str) -> dict[str, list[dict[str, Any]]]:
     q = _col(p, PENGHITUNG).where(filter=FieldFilter("karya_id", "==", karya_id))
     per_kuesioner: dict[str, list[dict[str, Any]]] = {}
-    for snap in q.stream():
+    for snap in stream(q):
         data = snap.to_dict()
         per_kuesioner.setdefault(data["kuesioner_id"], []).append(data)
     return per_kuesioner
@@ -526,7 +521,7 @@ def analisa_karya(p: Any, pelaku: str, karya_id: str) -> tuple[KaryaCermin, list
 def hitung_ulang_karya(p: Any, karya_id: str) -> dict[str, penghitung.Hitungan]:
     """Counts recomputed from the raw feedback (to check or rebuild the counters)."""
     daftar = [UmpanBalik.model_validate(s.to_dict()) for s in
-              _col(p, UMPAN_BALIK).where(filter=FieldFilter("karya_id", "==", karya_id)).stream()]
+              stream(_col(p, UMPAN_BALIK).where(filter=FieldFilter("karya_id", "==", karya_id)))]
     return {kid: penghitung.hitung_ulang([u.tervalidasi() for u in daftar], _kuesioner_dari_id(kid))
             for kid in sorted({u.kuesioner_id for u in daftar})}
 
