@@ -65,6 +65,12 @@ def _count(reads: int = 0, writes: int = 0) -> None:
             ops.writes += writes
 
 
+def count_writes(writes: int) -> None:
+    """Writes made outside a transaction (the outbox clean-up after publish) count too: Firestore
+    bills a delete as a write."""
+    _count(writes=writes)
+
+
 def carry_op_count(fn: Callable[..., T]) -> Callable[..., T]:
     """`fn` counting into the caller's OpCount when it runs on another thread
     (a ThreadPoolExecutor does not carry context variables, so its reads would be lost)."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from google.cloud import firestore
 
 from shared.events import Event, utcnow
-from shared.firestore import EventSink, collection_name, outbox_ref, stream
+from shared.firestore import EventSink, collection_name, count_writes, outbox_ref, stream
 from shared.logs import get_logger
 
 if TYPE_CHECKING:  # the Pub/Sub client is imported at first publish, not at cold start
@@ -85,6 +85,7 @@ class PubSubOutbox(EventSink):
         for event_id in event_ids:
             batch.delete(outbox_ref(self.db, service, event_id))
         batch.commit()
+        count_writes(len(event_ids))
 
     def after_commit(self, service: str, events: list[Event[Any]]) -> None:
         if self.breaker_open:

@@ -347,7 +347,7 @@ ANGGARAN = {
     ("PUT", "/v1/kinerja/rencana/<rencana_id>/rangkuman"): (3, 1),
     ("POST", "/v1/kinerja/rencana/<rencana_id>/ajukan"): (6, 2),
     ("POST", "/v1/kinerja/rencana/<rencana_id>/setujui"): (2, 2),
-    ("POST", "/v1/kinerja/rencana/<rencana_id>/sepakati"): (5, 2),
+    ("POST", "/v1/kinerja/rencana/<rencana_id>/sepakati"): (5, 3),  # + the outbox delete after publish
     ("PUT", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/persiapan"): (4, 1),
     ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/persiapan/kumpulkan"): (4, 1),
     ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/jadwal"): (5, 1),

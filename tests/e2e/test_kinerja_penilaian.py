@@ -256,8 +256,8 @@ ANGGARAN = {
     ("GET", "/v1/kinerja/dinas/sekolah"): (2 + S + 2 * S, 0),
     ("GET", "/v1/kinerja/dinas/sekolah/<npsn>/penilaian"): (5 + 2 * N, 0),
     ("PUT", "/v1/kinerja/sekolah/<npsn>/periode/<periode>/predikat-organisasi"): (7, 1),  # 5 the first time
-    ("PUT", "/v1/kinerja/sekolah/<npsn>/periode/<periode>/predikat"): (5 + 2 * N, 1 + 2 * N),
-    ("PUT", "/v1/kinerja/penilaian/<siklus_id>/predikat"): (8, 2),
+    ("PUT", "/v1/kinerja/sekolah/<npsn>/periode/<periode>/predikat"): (5 + 2 * N, 1 + 3 * N),  # event: +entry +delete
+    ("PUT", "/v1/kinerja/penilaian/<siklus_id>/predikat"): (8, 3),
 }
 
 

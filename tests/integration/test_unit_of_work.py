@@ -10,7 +10,7 @@ import pytest
 
 from shared.errors import Conflict
 from shared.events import EventPayload, make_event
-from shared.firestore import Repository, UnitOfWork, collection_name
+from shared.firestore import Repository, UnitOfWork, collection_name, start_op_count
 from shared.models import StrictModel
 from shared.outbox import PubSubOutbox
 from tests.support import pull_all
@@ -54,6 +54,19 @@ def test_commit_writes_state_publishes_event_and_clears_outbox(db, pubsub, topic
     attrs = messages[0].message.attributes
     assert attrs["ce-type"] == topic and attrs["ce-subject"] == "catatan/c1"
     assert outbox_ids(db) == []
+
+
+def test_request_counts_the_state_the_outbox_entry_and_its_deletion_as_writes(db, pubsub, topic_with_pull):
+    topic, _ = topic_with_pull
+
+    def work(tx):
+        repo.add(tx, Catatan(id="c9", isi="x"))
+        tx.emit(make_event("karya", topic, CatatanDibuat(catatan_id="c9")))
+
+    ops = start_op_count()
+    make_uow(db).run(work)
+    assert outbox_ids(db) == []
+    assert ops.writes == 3  # the document, its outbox entry, and the entry's delete after publish
 
 
 def test_failed_work_writes_nothing_and_publishes_nothing(db, pubsub, topic_with_pull):
