@@ -15,9 +15,20 @@ import sys
 import threading
 from pathlib import Path
 
+import time
+
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 from functions_framework._http.gunicorn import GunicornApplication
 
+# Keep-alive: clients (browsers, Locust) may idle between requests far longer than gunicorn's
+# default 2 s, and a connection closed under them fails their next request; Google's front end keeps
+# idle client connections for 610 s, so does this gateway. Function hosts keep theirs for
+# HOST_KEEPALIVE_SECONDS, and the gateway drops its own upstream connections well before that.
+CLIENT_KEEPALIVE_SECONDS = 610
+HOST_KEEPALIVE_SECONDS = 75
+UPSTREAM_IDLE_SECONDS = 30
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "content-length", "content-encoding", "host"}
 
@@ -69,8 +80,18 @@ def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
         return [body]
 
     def session() -> requests.Session:
-        if not hasattr(local, "session"):
+        # A pooled connection idle longer than the function host's keep-alive is closed by the host;
+        # reusing it races that close and fails the request (502). So a thread drops its pool before
+        # the host would, and idempotent requests get one retry on a connection that died unused.
+        now = time.monotonic()
+        if not hasattr(local, "session") or now - local.used > UPSTREAM_IDLE_SECONDS:
+            if hasattr(local, "session"):
+                local.session.close()
             local.session = requests.Session()
+            retry = Retry(total=1, connect=1, read=1, status=0, other=0, raise_on_status=False,
+                          allowed_methods=Retry.DEFAULT_ALLOWED_METHODS)
+            local.session.mount("http://", HTTPAdapter(max_retries=retry))
+        local.used = now
         return local.session
 
     def problem(start_response, status: str, kode: str, pesan: str):
@@ -120,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     upstreams = {slug: f"http://127.0.0.1:{port}" for slug, _, port in
                  (item.partition("=") for item in args.upstreams.split(","))}
     index = open(args.index, "rb").read() if args.index else None
-    GunicornApplication(build_app(upstreams, index), "127.0.0.1", args.port, False).run()
+    GunicornApplication(build_app(upstreams, index), "127.0.0.1", args.port, False,
+                        keepalive=CLIENT_KEEPALIVE_SECONDS).run()
     return 0
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import functions_framework
 from functions_framework._http.gunicorn import GunicornApplication
 
+from local.gateway import HOST_KEEPALIVE_SECONDS
 from shared.contracts import subscriptions_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         app = build_functions_app(args.source, None, [e for e in args.events.split(",") if e])
     else:
         app = build_app(args.service)
-    GunicornApplication(app, "127.0.0.1", args.port, False).run()
+    GunicornApplication(app, "127.0.0.1", args.port, False, keepalive=HOST_KEEPALIVE_SECONDS).run()
     return 0
 
 

@@ -3,6 +3,8 @@ verified on the real path, and the scheduled sweeper in a real service
 function heals a crash between commit and publish (through real push)."""
 from __future__ import annotations
 
+import http.client
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -30,6 +32,25 @@ def test_every_service_answers_health_and_openapi_under_one_base_url(as_user, sl
 def test_unknown_service_is_problem_json(as_user):
     r = as_user().get("/v1/toko/health")
     assert r.status_code == 404 and r.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_client_idle_longer_than_gunicorns_default_keeps_its_connection(stack):
+    """A browser or a load generator idles between requests; the gateway must not close its keep-alive
+    connection after gunicorn's default 2 s (a close racing the next request fails it). The second
+    request after 3 s on the same socket, then a third after the gateway's own upstream connection
+    sat idle, both answer 200."""
+    conn = http.client.HTTPConnection("127.0.0.1", stack.ports.gateway, timeout=10)
+    try:
+        sockets = set()
+        for _ in range(3):
+            conn.request("GET", "/v1/karya/health")  # http.client never reconnects a socket the server closed
+            answer = conn.getresponse()
+            assert answer.status == 200 and answer.read()
+            sockets.add(id(conn.sock))
+            time.sleep(3)
+        assert len(sockets) == 1
+    finally:
+        conn.close()
 
 
 class UjiDikirim(EventPayload):
