@@ -71,7 +71,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 def load(url: str, seconds: float, connections: int) -> dict[str, float]:
     if shutil.which("wrk"):
-        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", url],
+        out = subprocess.run(["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{int(seconds)}s", "--latency", url],
                              capture_output=True, text=True).stdout
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -52,11 +53,17 @@ def ensure_key(directory: Path) -> tuple[Path, Path]:
     return key_path, cert_path
 
 
+@functools.lru_cache(maxsize=8)
+def _signer(key_path: str, mtime_ns: int) -> crypt.RSASigner:
+    # Parsing the PEM costs ~50 ms (the key is validated); a load run mints thousands of tokens.
+    return crypt.RSASigner.from_string(Path(key_path).read_text(), key_id=KID)
+
+
 def mint(directory: Path, issuer: str, sub: str, email: str | None = None, audience: str = DEFAULT_AUDIENCE,
          lifetime: int = 3600, hd: str | None = "belajar.id", now: float | None = None,
          extra: dict | None = None) -> str:
     key_path, _ = ensure_key(directory)
-    signer = crypt.RSASigner.from_string(key_path.read_text(), key_id=KID)
+    signer = _signer(str(key_path), key_path.stat().st_mtime_ns)
     issued = int(now if now is not None else time.time())
     claims = {"iss": issuer, "aud": audience, "sub": sub, "iat": issued, "exp": issued + lifetime}
     if email:
