@@ -111,6 +111,7 @@ class Tx:
         self.transaction = transaction
         self.service = service
         self.events: list[Event[Any]] = []
+        self._prefetched: dict[str, dict[str, Any] | None] = {}
 
     def collection(self, name: str) -> firestore.CollectionReference:
         return self.db.collection(collection_name(self.service, name))
@@ -118,7 +119,21 @@ class Tx:
     def ref(self, collection: str, doc_id: str) -> firestore.DocumentReference:
         return self.collection(collection).document(doc_id)
 
+    def prefetch(self, refs: Iterable[firestore.DocumentReference]) -> None:
+        """Read these documents in one round trip (one batched get in the transaction, locking them
+        as single gets would); the next `get` of each answers from it. For use cases whose first
+        reads are known up front: three dependent-looking gets become one RPC instead of three."""
+        refs = [r for r in refs if r.path not in self._prefetched]
+        if not refs:
+            return
+        found = {s.reference.path: (s.to_dict() if s.exists else None) for s in self.transaction.get_all(refs)}
+        _count(reads=len(refs))
+        for r in refs:
+            self._prefetched[r.path] = found.get(r.path)
+
     def get(self, ref: firestore.DocumentReference) -> dict[str, Any] | None:
+        if ref.path in self._prefetched:
+            return self._prefetched.pop(ref.path)  # once: a second get reads again, as without prefetch
         snap = ref.get(transaction=self.transaction)
         _count(reads=1)
         return snap.to_dict() if snap.exists else None

@@ -198,3 +198,22 @@ def test_requests_stop_waiting_on_a_failing_pubsub_and_the_outbox_keeps_the_even
     assert timings[0] < 5 and max(timings[1:]) < 1.0, timings
     assert outbox.breaker_open
     assert len(outbox_ids(db)) == 3
+
+
+def test_prefetch_reads_in_one_batch_and_each_get_answers_from_it_once(db):
+    make_uow(db).run(lambda tx: [repo.add(tx, Catatan(id=i, isi=i)) for i in ("p1", "p2")])
+    ops = start_op_count()
+    calls = []
+
+    def work(tx):
+        real_get_all = tx.transaction.get_all
+        tx.transaction.get_all = lambda refs, **kw: calls.append(len(list(refs))) or real_get_all(refs, **kw)
+        tx.prefetch([repo.ref(tx, "p1"), repo.ref(tx, "p2"), repo.ref(tx, "tidak-ada")])
+        first = (repo.get(tx, "p1"), repo.get(tx, "p2"), repo.get(tx, "tidak-ada"))
+        again = repo.get(tx, "p1")  # consumed: read again, as without prefetch
+        return first, again
+
+    (p1, p2, missing), again = make_uow(db).run(work)
+    assert (p1.isi, p2.isi, missing, again.isi) == ("p1", "p2", None, "p1")
+    assert calls == [3]  # one batched get for the three documents
+    assert ops.reads == 4

@@ -64,6 +64,7 @@ def mulai_pelaksanaan(tx: Tx, rencana: Rencana, now: datetime) -> Pelaksanaan:
 def _ubah(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,
           langkah: Callable[[Tx, Rencana, str], Rencana]) -> Rencana:
     def work(tx: Tx) -> Rencana:
+        akses.muat_sekaligus(tx, email, repo.rencana_repo.ref(tx, rencana_id), repo.siklus_repo.ref(tx, rencana_id))
         aktor = akses.kenali(tx, email)
         rencana = _rencana_wajib(tx, rencana_id)
         if aktor.id != rencana.ptk_id:
@@ -130,6 +131,7 @@ def ajukan(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int, now:
 def _keputusan_atasan(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,
                       putus: Callable[[Rencana, str], Rencana], now: datetime) -> Rencana:
     def work(tx: Tx) -> Rencana:
+        akses.muat_sekaligus(tx, email, repo.rencana_repo.ref(tx, rencana_id))
         aktor = akses.kenali(tx, email)
         rencana = _rencana_wajib(tx, rencana_id)
         domain.pastikan_atasan(rencana, aktor.id)  # only the recorded atasan learns the version
@@ -192,6 +194,7 @@ class RencanaTerbaca:
 def lihat(uow: UnitOfWork, email: str | None, rencana_id: str, dengan_rapor: bool = False) -> RencanaTerbaca:
     """The owner, the atasan recorded on it, or the school's principal / Plt. may read a plan."""
     def work(tx: Tx) -> RencanaTerbaca:
+        akses.muat_sekaligus(tx, email, repo.rencana_repo.ref(tx, rencana_id))
         aktor = akses.kenali(tx, email)
         rencana = _rencana_wajib(tx, rencana_id)
         if aktor.id == rencana.ptk_id:
