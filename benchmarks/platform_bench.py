@@ -177,7 +177,9 @@ def main() -> int:
         common = dict(seconds=args.seconds, connections=args.connections)
 
         def service_env(svc: str) -> dict[str, str]:
-            return cloud.function_env(svc) | {"PMM_ENV": "prod"}
+            # without the local-only settings prod refuses (karya: the fixed token key, the http:// KMS stand-in)
+            return {k: v for k, v in (cloud.function_env(svc) | {"PMM_ENV": "prod"}).items()
+                    if k not in ("PMM_KUNCI_ENKRIPSI_TOKEN", "PMM_KMS_URL")}
 
         print("\n1. choosing WORKERS x THREADS on bare hello")
         configs = {}

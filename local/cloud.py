@@ -27,6 +27,7 @@ from typing import Callable, Iterator
 
 import requests
 
+from local.standins.kms import KUNCI_BAWAAN as LOCAL_KMS_KEY
 from shared.identity import hash_api_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ class Ports:
     identity: int = 8574
     google: int = 8575
     ekinerja: int = 8576
+    kms: int = 8577
 
     @classmethod
     def from_env(cls) -> "Ports":
@@ -126,6 +128,10 @@ class LocalCloud:
             "PMM_YOUTUBE_API_URL": f"http://127.0.0.1:{p.google}",
             "PMM_GOOGLE_CLIENT_ID": "pmm-lokal-client",
             "PMM_GOOGLE_CLIENT_SECRET": "rahasia-lokal",
+            # Refresh tokens: the Cloud KMS stand-in seals (production's code path); the fixed local key
+            # still opens what it sealed (karya's bootstrap gives both; each value names its key).
+            "PMM_KMS_KUNCI_TOKEN": LOCAL_KMS_KEY,
+            "PMM_KMS_URL": f"http://127.0.0.1:{p.kms}",
             "PMM_KUNCI_ENKRIPSI_TOKEN": LOCAL_TOKEN_KEY,
             "PMM_RAHASIA_STATE": "rahasia-state-lokal-bukan-untuk-produksi",
             "PMM_EKINERJA_URL": f"http://127.0.0.1:{p.ekinerja}",
@@ -161,11 +167,13 @@ class LocalCloud:
             Proc("identity", [self.python, "-m", "local.identity", "serve", "--port", str(p.identity),
                               "--dir", str(self.local_dir)], f"http://127.0.0.1:{p.identity}/oauth2/v1/certs"),
         ]
-        for name in ("google", "ekinerja"):
+        for name in ("google", "ekinerja", "kms"):
             if (ROOT / "local" / "standins" / f"{name}.py").exists():
                 argv = [self.python, "-m", f"local.standins.{name}", "--port", str(getattr(p, name))]
                 if name == "ekinerja":
                     argv += ["--api-key", LOCAL_EKINERJA_KEY]
+                if name == "kms":
+                    argv += ["--key", LOCAL_KMS_KEY]
                 procs.append(Proc(name, argv, f"tcp://127.0.0.1:{getattr(p, name)}"))
         return procs
 
@@ -302,6 +310,7 @@ class LocalCloud:
         lines += [f"  Firestore emulator  127.0.0.1:{p.firestore}", f"  Pub/Sub emulator    127.0.0.1:{p.pubsub}",
                   f"  S3 (moto)           http://127.0.0.1:{p.moto}",
                   f"  token issuer        http://127.0.0.1:{p.identity}  (python -m local.identity mint --sub ...)",
+                  f"  Cloud KMS stand-in  http://127.0.0.1:{p.kms}  (key {LOCAL_KMS_KEY})",
                   f"  logs                {self.state_dir / 'logs'}"]
         return "\n".join(lines)
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import base64
 import os
+import threading
 import time
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import requests
 from cloudevents.http import CloudEvent
@@ -63,3 +65,16 @@ def pull_all(subscriber, subscription: str, expect: int, timeout: float = 30) ->
         else:
             time.sleep(0.2)
     return got
+
+
+@contextmanager
+def serve_in_thread(server) -> Iterator[str]:
+    """A werkzeug server (e.g. a stand-in's `buat_server("127.0.0.1", 0)`) in a daemon thread; yields its
+    base URL; shut down and closed on exit."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()

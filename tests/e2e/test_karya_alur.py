@@ -68,6 +68,21 @@ def problem(r, status: int, kode: str) -> None:
     assert body["kode"] == kode and body["pesan"]
 
 
+def test_refresh_token_lokal_disegel_lewat_stand_in_cloud_kms(stack, as_user):
+    """The local cloud runs production's key path: karya wraps each token's data key with the Cloud KMS
+    stand-in (google-cloud-kms over HTTP); the stored value names the KMS key, never the token."""
+    from google.cloud import firestore
+
+    from local.cloud import LOCAL_KMS_KEY
+
+    kms = f"http://127.0.0.1:{stack.ports.kms}/_admin/calls"
+    sebelum = requests.get(kms, timeout=5).json()["encrypt"]
+    akun = hubungkan(stack, as_user(baru()))
+    raw = firestore.Client(project=stack.project).collection("karya__akun_youtube").document(akun["id"]).get()
+    assert raw.to_dict()["refresh_token_terenkripsi"].startswith(f"v1${LOCAL_KMS_KEY}$")
+    assert requests.get(kms, timeout=5).json()["encrypt"] == sebelum + 1
+
+
 def test_k3_to_k8_guru_menghubungkan_memilih_menyimpan_memutar_membagikan_dan_rekan_membuka(stack, as_user):
     pemilik = as_user(baru(), "guru@belajar.id")
     rekan, rekan2, orang_asing = as_user(baru("rekan")), as_user(baru("rekan")), as_user(baru("asing"))

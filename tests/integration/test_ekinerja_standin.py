@@ -7,7 +7,6 @@ number; only #9 is retried, and a retried send takes effect exactly once.
 from __future__ import annotations
 
 import logging
-import threading
 
 import pytest
 import requests
@@ -24,6 +23,7 @@ from sinkro.adapters.ekinerja import (
     RhkKirim,
 )
 from sinkro.domain.galat import Aktor, SinkroGagal, entri_menurut_kode
+from tests.support import serve_in_thread
 
 NIP = "198503122010012003"
 
@@ -31,14 +31,9 @@ NIP = "198503122010012003"
 @pytest.fixture
 def standin():
     keadaan = KeadaanEkinerja()
-    server = make_server("127.0.0.1", 0, buat_app(keadaan), threaded=True, request_handler=PenanganTanpaNip)
-    utas = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    utas.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}", keadaan
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_in_thread(make_server("127.0.0.1", 0, buat_app(keadaan), threaded=True,
+                                     request_handler=PenanganTanpaNip)) as url:
+        yield url, keadaan
 
 
 @pytest.fixture

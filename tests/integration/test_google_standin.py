@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,6 +32,7 @@ from local.standins.google import (
     video_id_generated,
 )
 from shared.errors import DomainError
+from tests.support import serve_in_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 RAHASIA_STATE = b"s" * 32
@@ -43,14 +43,9 @@ KANAL_BUDI = next(a for a in DATA_BAWAAN["accounts"] if a["id"] == "akun-budi")[
 
 @pytest.fixture
 def google():
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True, request_handler=_quiet_handler())
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_in_thread(make_server("127.0.0.1", 0, create_app(), threaded=True,
+                                     request_handler=_quiet_handler())) as url:
+        yield url
 
 
 @pytest.fixture

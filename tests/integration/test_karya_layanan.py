@@ -8,7 +8,6 @@ which is exactly what the commit wrote (the e2e suite sees them on topics).
 from __future__ import annotations
 
 import base64
-import threading
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,7 +25,7 @@ from shared.errors import DomainError
 from shared.events import make_event
 from shared.firestore import UnitOfWork, _ops, start_op_count
 from tests.integration.conftest import PROJECT
-from tests.support import push_cloud_event
+from tests.support import push_cloud_event, serve_in_thread
 
 pytestmark = pytest.mark.integration
 REDIRECT = CLIENT_LOKAL["redirect_uris"][0]
@@ -36,14 +35,9 @@ T0 = datetime(2024, 8, 1, 2, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def google():
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True, request_handler=_quiet_handler())
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_in_thread(make_server("127.0.0.1", 0, create_app(), threaded=True,
+                                     request_handler=_quiet_handler())) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ and handed to the chunk consumer.
 from __future__ import annotations
 
 import random
-import threading
 from datetime import datetime, timezone
 
 import pytest
@@ -24,7 +23,7 @@ from shared.settings import load_settings
 from sinkro import bootstrap, service
 from sinkro.domain.galat import SinkroGagal
 from sinkro.service import Permintaan
-from tests.support import push_cloud_event
+from tests.support import push_cloud_event, serve_in_thread
 from tests.unit.sinkro.skenario import PERIODE, SKENARIO, Dunia
 
 pytestmark = pytest.mark.integration
@@ -60,12 +59,9 @@ class Rekam:
 @pytest.fixture(scope="module")
 def standin():
     keadaan = KeadaanEkinerja(api_keys={KUNCI})
-    server = make_server("127.0.0.1", 0, buat_app(keadaan), threaded=True, request_handler=PenanganTanpaNip)
-    utas = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    utas.start()
-    yield f"http://127.0.0.1:{server.port}", keadaan
-    server.shutdown()
-    server.server_close()
+    with serve_in_thread(make_server("127.0.0.1", 0, buat_app(keadaan), threaded=True,
+                                     request_handler=PenanganTanpaNip)) as url:
+        yield url, keadaan
 
 
 @pytest.fixture

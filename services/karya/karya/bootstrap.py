@@ -2,14 +2,30 @@
 
 Tests call `bootstrap(**overrides)` with replacements instead of patching.
 
-Locally (local/cloud.py) every Google URL points at the stand-in
-(local/standins/google.py) and the key-encryption key is a fixed local key.
-In production the same settings point at Google (the defaults) and the
-refresh tokens' key-encryption key is a Cloud KMS key: set `PMM_KMS_KUNCI_TOKEN`
-to the key's resource name and give `karya.adapters.kripto` a KMS-backed
-`PembungkusKunci` (encrypt/decrypt with additional authenticated data);
-`PMM_KUNCI_ENKRIPSI_TOKEN` then stays unset. `PMM_RAHASIA_STATE` and
-`PMM_GOOGLE_CLIENT_SECRET` come from Secret Manager.
+Locally (local/cloud.py) every Google URL points at the stand-ins
+(local/standins/google.py for OAuth and YouTube, local/standins/kms.py for
+Cloud KMS). In production the same settings point at Google (the defaults).
+
+The refresh tokens' key-encryption key (`enkripsi`, karya/adapters/kripto.py):
+- `PMM_KMS_KUNCI_TOKEN` (a CryptoKey resource name,
+  `projects/*/locations/*/keyRings/*/cryptoKeys/*`) selects Cloud KMS:
+  `PembungkusKunciKms` (karya/adapters/kms.py) wraps each token's data key
+  with KMS encrypt/decrypt and the envelope's additional authenticated data.
+  Required in staging/prod, where Terraform sets it to the `token` key of
+  infra/modules/kms (the functions' service account holds
+  roles/cloudkms.cryptoKeyEncrypterDecrypter on it). `PMM_KMS_URL` points the
+  client at another endpoint: locally the stand-in (`http://`, anonymous
+  credentials; refused in staging/prod), unset in production.
+- `PMM_KUNCI_ENKRIPSI_TOKEN` (base64 of 32 bytes) is the fixed local key,
+  local/test only: staging/prod refuse it at start (SettingsError naming the
+  variable).
+- Both set (the local cloud): KMS seals new values and both open, since each
+  value names the key that wrapped it; values sealed under the local key
+  before the local cloud used KMS stay readable. Only one set: that one.
+  Neither: the first encryption raises SettingsError naming both.
+The KMS client is created at the first wrap or unwrap, not at import.
+
+`PMM_RAHASIA_STATE` and `PMM_GOOGLE_CLIENT_SECRET` come from Secret Manager.
 """
 from __future__ import annotations
 
@@ -19,14 +35,18 @@ import functools
 from functools import cached_property
 from typing import Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
 from shared.platform import Platform
-from shared.settings import Settings, load_settings
+from shared.settings import Settings, SettingsError, load_settings
 
-from karya.adapters.kripto import EnkripsiAmplop, PembungkusKunciLokal
+from karya.adapters.kms import PembungkusKunciKms, periksa_nama_kunci
+from karya.adapters.kripto import EnkripsiAmplop, PembungkusKunci, PembungkusKunciLokal
 from karya.adapters.youtube import TOKEN_URI_GOOGLE, CacheToken, KlienYoutube, KonfigurasiGoogle
 from karya.domain.oauth import AUTH_URI_GOOGLE
+
+
+PRODUKSI = ("staging", "prod")  # stages that refuse the local key and the plain-HTTP KMS stand-in
 
 
 class KaryaSettings(Settings):
@@ -49,8 +69,11 @@ class KaryaSettings(Settings):
         None, alias="PMM_KUNCI_ENKRIPSI_TOKEN",
         description="base64 of the 32-byte local key-encryption key for refresh tokens (local/test only)")
     kms_kunci_token: str | None = Field(
-        None, alias="PMM_KMS_KUNCI_TOKEN",
-        description="Cloud KMS key resource name wrapping refresh-token data keys (production)")
+        None, alias="PMM_KMS_KUNCI_TOKEN", validate_default=True,
+        description="Cloud KMS CryptoKey resource name wrapping refresh-token data keys (required in staging/prod)")
+    kms_url: str | None = Field(
+        None, alias="PMM_KMS_URL",
+        description="Cloud KMS API endpoint (default Google's; locally the stand-in, http:// only in local/test)")
     rahasia_state: SecretStr = Field(alias="PMM_RAHASIA_STATE", min_length=32,
                                      description="HMAC secret (>= 32 bytes) signing the OAuth `state`")
     url_publik: str = Field("http://localhost:8080", alias="PMM_URL_PUBLIK",
@@ -68,15 +91,38 @@ class KaryaSettings(Settings):
 
     @field_validator("kunci_enkripsi_token")
     @classmethod
-    def _kunci_32_byte(cls, v: SecretStr | None) -> SecretStr | None:
+    def _kunci_32_byte(cls, v: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if v is None:
             return v
+        if info.data.get("environment") in PRODUKSI:
+            raise ValueError("kunci lokal hanya untuk local/test; staging/prod memakai Cloud KMS "
+                             "(PMM_KMS_KUNCI_TOKEN)")
         try:
             raw = base64.b64decode(v.get_secret_value(), validate=True)
         except (binascii.Error, ValueError):
             raise ValueError("harus base64") from None
         if len(raw) != 32:
             raise ValueError("harus base64 dari tepat 32 byte")
+        return v
+
+    @field_validator("kms_kunci_token")
+    @classmethod
+    def _kunci_kms(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            if info.data.get("environment") in PRODUKSI:
+                raise ValueError("wajib di staging/prod: nama kunci Cloud KMS untuk refresh token")
+            return v
+        return periksa_nama_kunci(v)
+
+    @field_validator("kms_url")
+    @classmethod
+    def _url_kms(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is None:
+            return v
+        if not v.startswith(("https://", "http://")):
+            raise ValueError("harus URL http(s)://")
+        if v.startswith("http://") and info.data.get("environment") in PRODUKSI:
+            raise ValueError("http:// (stand-in lokal) hanya untuk local/test")
         return v
 
 
@@ -96,12 +142,17 @@ class KaryaPlatform(Platform):
 
     @cached_property
     def enkripsi(self) -> EnkripsiAmplop:
+        """Cloud KMS first (seals), the local key second (opens what it sealed before); see the docstring."""
         s = self.settings
+        pembungkus: list[PembungkusKunci] = []
+        if s.kms_kunci_token:
+            pembungkus.append(PembungkusKunciKms(s.kms_kunci_token, api_endpoint=s.kms_url))
         if s.kunci_enkripsi_token is not None:
-            return EnkripsiAmplop(PembungkusKunciLokal(base64.b64decode(s.kunci_enkripsi_token.get_secret_value())))
-        if s.kms_kunci_token:  # pragma: no cover - production adapter not a dependency yet
-            raise RuntimeError("PMM_KMS_KUNCI_TOKEN is set but no KMS PembungkusKunci is installed")
-        raise RuntimeError("set PMM_KUNCI_ENKRIPSI_TOKEN (local) or PMM_KMS_KUNCI_TOKEN (production)")
+            pembungkus.append(PembungkusKunciLokal(base64.b64decode(s.kunci_enkripsi_token.get_secret_value())))
+        if not pembungkus:
+            raise SettingsError("KaryaSettings: refresh tokens cannot be encrypted: set PMM_KMS_KUNCI_TOKEN "
+                                "(Cloud KMS key) or, local/test only, PMM_KUNCI_ENKRIPSI_TOKEN")
+        return EnkripsiAmplop(pembungkus)
 
     @cached_property
     def rahasia_state(self) -> bytes:

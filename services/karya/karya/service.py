@@ -43,6 +43,7 @@ from shared.firestore import Repository, Tx, collection_name, read, read_many, s
 from shared.logs import get_logger
 from shared.models import Identifier, StrictModel
 
+from karya.adapters.kms import GALAT_KUNCI_UMUM
 from karya.adapters.kripto import DekripsiGagal
 from karya.adapters.youtube import HalamanUnggahan, KlienYoutube, TokenTersimpan, cabut_token, tukar_kode
 from karya.domain import berbagi
@@ -702,9 +703,9 @@ def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None) -> di
                 except DomainError as e:
                     log.warning("re-check skipped for an account", extra={"akun_id": akun_id, "kode": e.kode})
                     terbaru = None
-                    youtube_gagal = e.kode in GALAT_YOUTUBE_UMUM
+                    youtube_gagal = e.kode in GALAT_YOUTUBE_UMUM or e.kode in GALAT_KUNCI_UMUM
                     if youtube_gagal:
-                        log.warning("YouTube unavailable: rest of the re-check round skipped",
+                        log.warning("YouTube or the key service unavailable: rest of the re-check round skipped",
                                     extra={"kode": e.kode})
             batch = p.db.batch()
             for k in karya_akun:

@@ -8,15 +8,20 @@ Stored: the wrapped DEK + nonce + ciphertext, and the KEK's name.
 
 - `PembungkusKunci` is the KEK interface, shaped like Cloud KMS
   `encrypt(name, plaintext, additional_authenticated_data)` /
-  `decrypt(...)`. A KMS-backed implementation (google-cloud-kms, not a
-  dependency yet) only has to implement `nama_kunci`, `bungkus`, `buka`.
+  `decrypt(...)`: `nama_kunci`, `bungkus`, `buka`.
+- `PembungkusKunciKms` (karya/adapters/kms.py) is production's KEK: a Cloud
+  KMS CryptoKey through google-cloud-kms (locally the stand-in
+  local/standins/kms.py).
 - `PembungkusKunciLokal` is the local KEK: a 32-byte key from settings,
-  AES-256-GCM. For local runs and tests only.
+  AES-256-GCM. For local runs and tests only (refused in staging/prod).
 - `konteks` (e.g. "karya/akun_youtube/<id>") is bound into both layers as
   additional authenticated data: a ciphertext copied onto another document
   does not decrypt there.
 - Several KEKs can be given: the first encrypts, all decrypt (rotation);
   `perlu_dienkripsi_ulang` tells which stored values still use an old KEK.
+  Each value names the KEK that wrapped it, so values sealed under the
+  local key stay readable after a switch to KMS while the local key is
+  still given (karya's bootstrap: KMS first, the local key second).
 
 Format (one string, fits a Firestore field):
   "v1$<nama_kunci>$<b64url wrapped DEK>$<b64url nonce>$<b64url ciphertext+tag>"
