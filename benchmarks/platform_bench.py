@@ -114,16 +114,35 @@ def python_load(url: str, seconds: float, connections: int) -> dict[str, float]:
             "p99": latencies[int(len(latencies) * 0.99)], "errors": errors[0]}
 
 
+def group_cpu_ms(pgid: int) -> float:
+    """utime+stime (ms) of every live process in a process group (a gunicorn master and its workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[2]) == pgid:  # field 5: pgrp
+            total += (int(fields[11]) + int(fields[12])) * 1000 / tick  # fields 14, 15: utime, stime
+    return total
+
+
 def measure(name, target, source, env, workers, threads, path, seconds, connections) -> dict[str, float]:
     proc, port = start_function(target, source, env, workers, threads)
     try:
         url = f"http://127.0.0.1:{port}{path}"
         load(url, 2, connections)  # warm-up: lazy clients, connection pools
+        cpu0 = group_cpu_ms(proc.pid)
         result = load(url, seconds, connections)
+        result["cpu_ms"] = (group_cpu_ms(proc.pid) - cpu0) / max(result["rps"] * seconds, 1)
     finally:
         stop(proc)
     print(f"  {name:<34} {result['rps']:>8.0f} req/s  p50 {result['p50']:6.2f} ms  p99 {result['p99']:6.2f} ms"
-          f"  errors {result['errors']}", flush=True)
+          f"  errors {result['errors']}  {result['cpu_ms']:5.2f} CPU-ms/req in the function", flush=True)
     return result
 
 

@@ -308,24 +308,13 @@ def tunggu_mirror(db, harapan: dict[str, int], batas_detik: float, apa: str) -> 
 
 
 def cpu_ms(cloud, service: str) -> float:
-    """utime+stime (ms) of every process in the service's process group (gunicorn master and workers)."""
+    """CPU-ms so far of every process in the named local-cloud process's group."""
     import json
 
+    import platform_bench as pb
+
     procs = json.loads(cloud.state_file.read_text())["processes"]
-    pgid = next(p["pid"] for p in procs if p["name"] == service)
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            stat = open(f"/proc/{pid}/stat").read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()
-        if int(fields[2]) == pgid:  # field 5: pgrp
-            total += (int(fields[11]) + int(fields[12])) * 1000 / tick  # fields 14, 15: utime, stime
-    return total
+    return pb.group_cpu_ms(next(p["pid"] for p in procs if p["name"] == service))
 
 
 def report(prefix, cloud, offsets, cpu0, cpu1, bare, args) -> None:
@@ -384,11 +373,15 @@ def report(prefix, cloud, offsets, cpu0, cpu1, bare, args) -> None:
     print(f"\n  throughput: {rps:.1f} req/s = {rps / one['rps']:.2f}x bare one-read, {rps / bare['hello']['rps']:.2f}x "
           f"bare hello; errors {total_err}; worst write p99 {worst_write_p99:.0f} ms (target < 250 ms); "
           f"slowest route alone {worst_alone:.2f}x bare one-read (target >= 0.5x)")
-    print("\n  CPU per request (all processes of the service's function host):")
+    print("\n  CPU per request (all processes of the service's function host), and the bare one-read "
+          f"function's {one['cpu_ms']:.1f} CPU-ms per request over it (on Cloud Functions an instance's "
+          "throughput is bounded by this; the emulators' share is Firestore's there):")
     for s in offsets:
         n = per_service.get(s, 0)
         if n:
-            print(f"    {s:<12} {(cpu1[s] - cpu0[s]) / n:6.1f} CPU-ms/request over {n} requests")
+            per = (cpu1[s] - cpu0[s]) / n
+            print(f"    {s:<12} {per:6.1f} CPU-ms/request over {n} requests  "
+                  f"(bare one-read / this = {one['cpu_ms'] / max(per, 1e-9):.2f}x)")
     total = sum(per_service.values())
     print(f"  and per request of all services ({total}), what serves them locally (on Google Cloud these are "
           "managed: API Gateway, Firestore, Pub/Sub):")
