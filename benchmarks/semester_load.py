@@ -193,7 +193,9 @@ def main() -> int:
             puncak = max(r["rps"] for r in kurva.values())
             setengah = min(c for c, r in kurva.items() if r["rps"] >= puncak / 2)
             print(f"  bare one-read maximum {puncak:.0f} req/s; half of it from {setengah} connections on")
-            args.pengguna = setengah if args.pengguna == "setengah" else int(args.pengguna)
+            if args.pengguna == "setengah" and setengah < 3:
+                print(f"  the mix needs 3 users for its three roles: running 3, not {setengah}")
+            args.pengguna = max(3, setengah) if args.pengguna == "setengah" else int(args.pengguna)
             bare = {n: pb.measure(f"bare {n}", f"bare_{n}", pb.BARE, fs_env, 2, 4, "/", 8, args.pengguna)
                     for n in ("hello", "one_read")}
             # 2. reference data through the inbound events
