@@ -463,3 +463,15 @@ def test_k6_periksa_berkala_memakai_satu_panggilan_per_50_video(p, db, google):
     # (the copies' snapshots had the first video's title and duration: refreshed, still aktif)
     assert hasil["diperiksa"] == 51 and hasil["tidak_tersedia"] == 0 and hasil["unit_kuota"] == 2
     assert admin(google, "quota")["calls"] == {"videos.list": 2}
+
+
+def test_quota_counter_write_outside_a_transaction_is_counted(p, google):
+    """Listing uploads spends YouTube quota and bumps the sharded daily counter: a write the request's
+    log line must report although no transaction made it."""
+    akun = hubungkan(p)
+    ops = start_op_count()
+    try:
+        service.daftar_unggahan(p, "guru-1", akun.id, None, T0)
+        assert ops.writes == 1
+    finally:
+        _ops.set(None)

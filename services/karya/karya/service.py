@@ -39,7 +39,7 @@ from shared.contracts.karya import (
 )
 from shared.errors import Conflict, DomainError, NotFound
 from shared.events import make_event
-from shared.firestore import Repository, Tx, collection_name, read, read_many, stream
+from shared.firestore import Repository, Tx, collection_name, count_writes, read, read_many, stream
 from shared.logs import get_logger
 from shared.models import Identifier, StrictModel
 
@@ -164,6 +164,7 @@ def catat_kuota(p: Any, use_case: str, unit: int, now: datetime) -> None:
     try:
         p.db.collection(collection_name(SERVICE, KUOTA)).document(f"{hari}-{random.randrange(10)}").set(
             {"hari": hari, use_case: firestore.Increment(unit), "total": firestore.Increment(unit)}, merge=True)
+        count_writes(1)
     except Exception:  # noqa: BLE001 - a metric must not break the teacher's action
         log.warning("quota counter not written", extra={"use_case": use_case})
 
@@ -722,7 +723,9 @@ def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None) -> di
                     hasil["berubah"] += 1
                     hasil["tidak_tersedia"] += baru.status == "video_tidak_tersedia"
             try:
+                ditulis = len(batch)
                 batch.commit()
+                count_writes(ditulis)
             except Exception:  # noqa: BLE001 - e.g. a karya deleted meanwhile; checked again next tick
                 log.warning("re-check timestamps not written", extra={"akun_id": akun_id})
         hasil["unit_kuota"] = sum(k.unit_kuota for k in kuota.klien)
