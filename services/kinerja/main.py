@@ -37,3 +37,8 @@ def kinerja_on_rapor_diterbitkan(cloud_event):
 @functions_framework.cloud_event
 def kinerja_on_dinas_diperbarui(cloud_event):
     entrypoints.on_dinas_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
+def kinerja_on_pengawas_diperbarui(cloud_event):
+    entrypoints.on_pengawas_diperbarui(cloud_event)

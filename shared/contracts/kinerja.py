@@ -89,3 +89,5 @@ register_subscription("referensi.rapor.diterbitkan", "kinerja", "kinerja_on_rapo
                       "Rapor Pendidikan recommendations offered first in Praktik Kinerja (P2)")
 register_subscription("referensi.dinas.diperbarui", "kinerja", "kinerja_on_dinas_diperbarui",
                       "Kepala Dinas, the principals' Pejabat Penilai Kinerja (P14)")
+register_subscription("referensi.pengawas.diperbarui", "kinerja", "kinerja_on_pengawas_diperbarui",
+                      "pengawas sekolah, the principals' delegated Pejabat Penilai (P14)")

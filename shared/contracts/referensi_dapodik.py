@@ -93,6 +93,19 @@ class DinasDiperbarui(EventPayload):
     diperbarui_pada: datetime | None = None
 
 
+class PengawasDiperbarui(EventPayload):
+    """A pengawas sekolah (school supervisor) of a Dinas Pendidikan: the one a Kepala Dinas may
+    delegate a principal's assessment to by decree (``SekolahDiperbarui.delegasi_penilai``, P14)."""
+
+    pengawas_id: str = Field(max_length=128)
+    nama: str = Field(max_length=200)
+    email_belajar_id: str | None = Field(None, max_length=254)
+    dinas_id: str = Field(max_length=128)
+    status: str = Field("aktif", max_length=20, description="aktif, nonaktif")
+    versi: int = Field(ge=0)
+    diperbarui_pada: datetime | None = None
+
+
 PTK_DIPERBARUI = register_topic(
     "referensi.ptk.diperbarui", PtkDiperbarui, "eksternal:dapodik",
     "Dapodik / Verval PTK: a person's identity, school, employment status, role and Plt. assignments changed.")
@@ -105,3 +118,6 @@ RAPOR_DITERBITKAN = register_topic(
 DINAS_DIPERBARUI = register_topic(
     "referensi.dinas.diperbarui", DinasDiperbarui, "eksternal:dapodik",
     "Dapodik: a Dinas Pendidikan and its Kepala Dinas (the principals' Pejabat Penilai Kinerja) changed.")
+PENGAWAS_DIPERBARUI = register_topic(
+    "referensi.pengawas.diperbarui", PengawasDiperbarui, "eksternal:dapodik",
+    "Dapodik: a pengawas sekolah of a Dinas Pendidikan (the principals' delegated Pejabat Penilai) changed.")

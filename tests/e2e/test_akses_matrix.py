@@ -6,7 +6,9 @@ submitted and approved (so the observation exists), a karya shared by link, a fe
 colleague (so a notification exists) and an uploaded file; the school's Kepala Dinas; the Admin
 Instansi of the guru's instansi (SIASN); a school operator (a belajar.id account Dapodik does not
 list as PTK: operators work in Dapodik, not here); a colleague of another school holding the link;
-a stranger (valid belajar.id token, nothing else); the partner system (e-Kinerja's API key, no
+the pengawas the Kepala Dinas delegated the principal's assessment to (their e-mail from
+`referensi.pengawas.diperbarui`; the principal has opened their own cycle, P14); a stranger (valid belajar.id token,
+nothing else); the partner system (e-Kinerja's API key, no
 bearer token); anonymous (no credentials at all).
 
 Every cell is the exact status the role gets for a harmless request on the guru's objects: writes an
@@ -32,10 +34,10 @@ import requests
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "akses.md"
 
-PERAN = ["guru", "kepala_sekolah", "plt", "kepala_dinas", "admin_instansi", "operator_sekolah",
+PERAN = ["guru", "kepala_sekolah", "plt", "kepala_dinas", "pengawas", "admin_instansi", "operator_sekolah",
          "pemegang_tautan", "orang_asing", "mitra", "anonim"]
 JUDUL_PERAN = {"guru": "guru (pemilik)", "kepala_sekolah": "kepala sekolah", "plt": "Plt.",
-               "kepala_dinas": "kepala dinas", "admin_instansi": "admin instansi",
+               "kepala_dinas": "kepala dinas", "pengawas": "pengawas (delegasi)", "admin_instansi": "admin instansi",
                "operator_sekolah": "operator sekolah", "pemegang_tautan": "pemegang tautan",
                "orang_asing": "orang asing", "mitra": "sistem mitra", "anonim": "anonim"}
 STALE = 999_999  # a version no document has: an allowed write is refused with 409 and changes nothing
@@ -78,108 +80,111 @@ def _hasil(w):
 
 # The expected answers below were reviewed cell by cell (docs/akses.md explains the codes).
 # The expected answer of every route x role, in PERAN order:
-#   guru  kepsek  Plt.  kadis  admin-inst  operator  link-holder  stranger  partner  anonymous
+#   guru  kepsek  Plt.  kadis  pengawas  admin-inst  operator  link-holder  stranger  partner  anonymous
 # Reviewed cell by cell. TEMUAN holds per-row notes; the security findings it once recorded (kinerja and the karya
 # draft answering 409 with the current versi before authorising, feedback tied to the karya id instead of the
 # link) are fixed and their rows carry the correct answers.
 HARAP_TEKS = """
-GET /v1/karya/health                                                                      200 200 200 200 200 200 200 200 200 200
-GET /v1/karya/openapi.json                                                                200 200 200 200 200 200 200 200 200 200
-GET /v1/karya/siap                                                                        200 200 200 200 200 200 200 200 200 200
-GET /v1/umpan-balik/health                                                                200 200 200 200 200 200 200 200 200 200
-GET /v1/umpan-balik/openapi.json                                                          200 200 200 200 200 200 200 200 200 200
-GET /v1/umpan-balik/siap                                                                  200 200 200 200 200 200 200 200 200 200
-GET /v1/kinerja/health                                                                    200 200 200 200 200 200 200 200 200 200
-GET /v1/kinerja/openapi.json                                                              200 200 200 200 200 200 200 200 200 200
-GET /v1/kinerja/siap                                                                      200 200 200 200 200 200 200 200 200 200
-GET /v1/sinkro/health                                                                     200 200 200 200 200 200 200 200 200 200
-GET /v1/sinkro/openapi.json                                                               200 200 200 200 200 200 200 200 200 200
-GET /v1/sinkro/siap                                                                       200 200 200 200 200 200 200 200 200 200
-GET /v1/karya/referensi                                                                   200 200 200 200 200 200 200 200 401 401
-POST /v1/karya/youtube/otorisasi                                                          201 201 201 201 201 201 201 201 401 401
-GET /v1/karya/youtube/callback                                                            400 400 400 400 400 400 400 400 401 401
-GET /v1/karya/youtube/akun                                                                200 200 200 200 200 200 200 200 401 401
-GET /v1/karya/youtube/akun/{akun_id}/video                                                200 404 404 404 404 404 404 404 401 401
-POST /v1/karya/draf                                                                       201 404 404 404 404 404 404 404 401 401
-PUT /v1/karya/draf/{draf_id}/video                                                        409 404 404 404 404 404 404 404 401 401
-POST /v1/karya/draf/{draf_id}/simpan                                                      201 404 404 404 404 404 404 404 401 401
-GET /v1/karya/saya                                                                        200 200 200 200 200 200 200 200 401 401
-GET /v1/karya/tautan/{token}                                                              200 200 200 200 200 200 200 200 401 401
-POST /v1/karya/tautan/{token}/teruskan                                                    201 201 201 201 201 201 201 201 401 401
-GET /v1/karya/saya/{karya_id}                                                             200 404 404 404 404 404 404 404 401 401
-PATCH /v1/karya/saya/{karya_id}                                                           409 404 404 404 404 404 404 404 401 401
-GET /v1/karya/saya/{karya_id}/putar                                                       200 404 404 404 404 404 404 404 401 401
-POST /v1/karya/saya/{karya_id}/tautan                                                     201 404 404 404 404 404 404 404 401 401
-GET /v1/karya/saya/{karya_id}/tautan                                                      200 404 404 404 404 404 404 404 401 401
-DELETE /v1/karya/saya/{karya_id}/tautan/{tautan_buang_id}                                 204 404 404 404 404 404 404 404 401 401
-DELETE /v1/karya/saya/{karya_id}                                                          409 404 404 404 404 404 404 404 401 401
-DELETE /v1/karya/youtube/akun/{akun_buang_id}                                             204 404 404 404 404 404 404 404 401 401
-GET /v1/umpan-balik/tautan/{token}/kuesioner                                              200 200 200 200 200 200 200 200 401 401
-GET /v1/umpan-balik/tautan/{token_palsu}/kuesioner                                        404 404 404 404 404 404 404 404 401 401
-GET /v1/umpan-balik/tautan/{token_dicabut}/kuesioner                                      410 410 410 410 410 410 410 410 401 401
-POST /v1/umpan-balik/tautan/{token}/umpan-balik                                           403 409 409 409 409 409 200 409 401 401
-POST /v1/umpan-balik/tautan/{karya_id}/umpan-balik                                        404 404 404 404 404 404 404 404 401 401
-POST /v1/umpan-balik/tautan/{token_dicabut}/umpan-balik                                   410 410 410 410 410 410 410 410 401 401
-GET /v1/umpan-balik/tautan/{token}/umpan-balik                                            200 200 200 200 200 200 200 200 401 401
-GET /v1/umpan-balik/tautan/{karya_id}/umpan-balik                                         404 404 404 404 404 404 404 404 401 401
-GET /v1/umpan-balik/tautan/{token_dicabut}/umpan-balik                                    410 410 410 410 410 410 410 410 401 401
-GET /v1/umpan-balik/notifikasi                                                            200 200 200 200 200 200 200 200 401 401
-POST /v1/umpan-balik/notifikasi/{notifikasi_id}/buka                                      200 404 404 404 404 404 404 404 401 401
-GET /v1/umpan-balik/saya/karya/{karya_id}/umpan-balik                                     200 404 404 404 404 404 404 404 401 401
-GET /v1/umpan-balik/saya/karya/{karya_id}/analisa                                         200 404 404 404 404 404 404 404 401 401
-GET /v1/umpan-balik/saya/karya/{karya_id}/analisa/{kuesioner_id}/{pertanyaan_id}/diagram  200 404 404 404 404 404 404 404 401 401
-GET /v1/kinerja/katalog                                                                   200 200 200 200 200 200 200 200 401 401
-GET /v1/kinerja/saya                                                                      200 200 200 200 403 403 200 403 401 401
-POST /v1/kinerja/siklus                                                                   201 201 201 403 403 403 404 403 401 401
-GET /v1/kinerja/siklus/{periode}                                                          200 200 200 403 403 403 404 403 401 401
-POST /v1/kinerja/sekolah/{npsn}/periode/{periode2}/konfirmasi                             403 422 422 403 403 403 403 403 401 401
-GET /v1/kinerja/rencana/{rencana_id}                                                      200 200 200 403 403 403 403 403 401 401
-GET /v1/kinerja/rencana/{rencana_id}/pilihan-praktik                                      200 200 200 403 403 403 403 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/cek-data                                             409 403 403 403 403 403 403 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/praktik-kinerja                                      409 403 403 403 403 403 403 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/pengembangan-kompetensi                              409 403 403 403 403 403 403 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/tugas-tambahan                                       409 403 403 403 403 403 403 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/perilaku-kerja                                       409 403 403 403 403 403 403 403 401 401
-PUT /v1/kinerja/rencana/{rencana_id}/rangkuman                                            409 403 403 403 403 403 403 403 401 401
-POST /v1/kinerja/rencana/{rencana_id}/ajukan                                              409 403 403 403 403 403 403 403 401 401
-GET /v1/kinerja/persetujuan                                                               200 200 200 200 403 403 200 403 401 401
-POST /v1/kinerja/rencana/{rencana_id}/setujui                                             403 409 403 403 403 403 403 403 401 401
-POST /v1/kinerja/rencana/{rencana_id}/kembalikan                                          403 409 403 403 403 403 403 403 401 401
-POST /v1/kinerja/rencana/{rencana_id}/sepakati                                            409 403 403 403 403 403 403 403 401 401
-GET /v1/kinerja/pelaksanaan/{rencana_id}                                                  200 200 200 403 403 403 403 403 401 401
-PUT /v1/kinerja/pelaksanaan/{rencana_id}/persiapan                                        409 403 403 403 403 403 403 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/persiapan/kumpulkan                             409 403 403 403 403 403 403 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/jadwal                                          403 409 409 403 403 403 403 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/observasi                                       403 409 409 403 403 403 403 403 401 401
-GET /v1/kinerja/pelaksanaan/{rencana_id}/observasi                                        404 404 404 403 403 403 403 403 401 401
-PUT /v1/kinerja/pelaksanaan/{rencana_id}/tindak-lanjut                                    409 403 403 403 403 403 403 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/tindak-lanjut/kumpulkan                         409 403 403 403 403 403 403 403 401 401
-PUT /v1/kinerja/pelaksanaan/{rencana_id}/refleksi                                         409 403 403 403 403 403 403 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/refleksi/kumpulkan                              409 403 403 403 403 403 403 403 401 401
-POST /v1/kinerja/pelaksanaan/{rencana_id}/penilaian-tindak-lanjut                         403 409 409 403 403 403 403 403 401 401
-POST /v1/kinerja/berkas                                                                   422 403 403 403 403 403 403 403 401 401
-POST /v1/kinerja/berkas/{berkas_id}/konfirmasi                                            409 403 403 403 403 403 403 403 401 401
-GET /v1/kinerja/pelaksanaan/{rencana_id}/berkas                                           200 200 200 403 403 403 403 403 401 401
-GET /v1/kinerja/sekolah/{npsn}/dokumen                                                    200 200 200 403 403 403 403 403 401 401
-GET /v1/kinerja/sekolah/{npsn}/guru                                                       403 200 200 403 403 403 403 403 401 401
-GET /v1/kinerja/penilaian/{siklus_id}                                                     200 200 200 403 403 403 403 403 401 401
-PUT /v1/kinerja/penilaian/{siklus_id}                                                     403 409 409 403 403 403 403 403 401 401
-PUT /v1/kinerja/penilaian/{siklus_id}/predikat                                            422 422 422 422 403 403 422 403 401 401
-GET /v1/kinerja/sekolah/{npsn}/penilaian                                                  403 200 200 403 403 403 403 403 401 401
-PUT /v1/kinerja/sekolah/{npsn}/periode/{periode}/kiriman                                  403 409 409 403 403 403 403 403 401 401
-POST /v1/kinerja/sekolah/{npsn}/periode/{periode}/kiriman/kirim                           403 409 409 403 403 403 403 403 401 401
-GET /v1/kinerja/dinas/sekolah                                                             403 403 403 200 403 403 403 403 401 401
-GET /v1/kinerja/dinas/sekolah/{npsn}/penilaian                                            403 403 403 200 403 403 403 403 401 401
-PUT /v1/kinerja/sekolah/{npsn}/periode/{periode}/predikat-organisasi                      403 403 403 409 403 403 403 403 401 401
-PUT /v1/kinerja/sekolah/{npsn}/periode/{periode}/predikat                                 403 409 409 403 403 403 403 403 401 401
-POST /v1/sinkro/sinkronisasi/periksa                                                      422 422 422 403 403 403 422 403 401 401
-POST /v1/sinkro/sinkronisasi                                                              422 422 422 403 403 403 422 403 401 401
-GET /v1/sinkro/riwayat                                                                    200 200 200 403 403 403 200 403 401 401
-GET /v1/sinkro/log                                                                        403 403 403 403 200 403 403 403 401 401
-GET /v1/sinkro/log/rekap                                                                  403 403 403 403 200 403 403 403 401 401
-GET /v1/sinkro/log/pegawai                                                                403 403 403 403 200 403 403 403 401 401
-GET /v1/sinkro/log/ekspor.csv                                                             403 403 403 403 200 403 403 403 401 401
-POST /v1/sinkro/mitra/sinkronisasi                                                        401 401 401 401 401 401 401 401 422 401
+GET /v1/karya/health                                                                      200 200 200 200 200 200 200 200 200 200 200
+GET /v1/karya/openapi.json                                                                200 200 200 200 200 200 200 200 200 200 200
+GET /v1/karya/siap                                                                        200 200 200 200 200 200 200 200 200 200 200
+GET /v1/umpan-balik/health                                                                200 200 200 200 200 200 200 200 200 200 200
+GET /v1/umpan-balik/openapi.json                                                          200 200 200 200 200 200 200 200 200 200 200
+GET /v1/umpan-balik/siap                                                                  200 200 200 200 200 200 200 200 200 200 200
+GET /v1/kinerja/health                                                                    200 200 200 200 200 200 200 200 200 200 200
+GET /v1/kinerja/openapi.json                                                              200 200 200 200 200 200 200 200 200 200 200
+GET /v1/kinerja/siap                                                                      200 200 200 200 200 200 200 200 200 200 200
+GET /v1/sinkro/health                                                                     200 200 200 200 200 200 200 200 200 200 200
+GET /v1/sinkro/openapi.json                                                               200 200 200 200 200 200 200 200 200 200 200
+GET /v1/sinkro/siap                                                                       200 200 200 200 200 200 200 200 200 200 200
+GET /v1/karya/referensi                                                                   200 200 200 200 200 200 200 200 200 401 401
+POST /v1/karya/youtube/otorisasi                                                          201 201 201 201 201 201 201 201 201 401 401
+GET /v1/karya/youtube/callback                                                            400 400 400 400 400 400 400 400 400 401 401
+GET /v1/karya/youtube/akun                                                                200 200 200 200 200 200 200 200 200 401 401
+GET /v1/karya/youtube/akun/{akun_id}/video                                                200 404 404 404 404 404 404 404 404 401 401
+POST /v1/karya/draf                                                                       201 404 404 404 404 404 404 404 404 401 401
+PUT /v1/karya/draf/{draf_id}/video                                                        409 404 404 404 404 404 404 404 404 401 401
+POST /v1/karya/draf/{draf_id}/simpan                                                      201 404 404 404 404 404 404 404 404 401 401
+GET /v1/karya/saya                                                                        200 200 200 200 200 200 200 200 200 401 401
+GET /v1/karya/tautan/{token}                                                              200 200 200 200 200 200 200 200 200 401 401
+POST /v1/karya/tautan/{token}/teruskan                                                    201 201 201 201 201 201 201 201 201 401 401
+GET /v1/karya/saya/{karya_id}                                                             200 404 404 404 404 404 404 404 404 401 401
+PATCH /v1/karya/saya/{karya_id}                                                           409 404 404 404 404 404 404 404 404 401 401
+GET /v1/karya/saya/{karya_id}/putar                                                       200 404 404 404 404 404 404 404 404 401 401
+POST /v1/karya/saya/{karya_id}/tautan                                                     201 404 404 404 404 404 404 404 404 401 401
+GET /v1/karya/saya/{karya_id}/tautan                                                      200 404 404 404 404 404 404 404 404 401 401
+DELETE /v1/karya/saya/{karya_id}/tautan/{tautan_buang_id}                                 204 404 404 404 404 404 404 404 404 401 401
+DELETE /v1/karya/saya/{karya_id}                                                          409 404 404 404 404 404 404 404 404 401 401
+DELETE /v1/karya/youtube/akun/{akun_buang_id}                                             204 404 404 404 404 404 404 404 404 401 401
+GET /v1/umpan-balik/tautan/{token}/kuesioner                                              200 200 200 200 200 200 200 200 200 401 401
+GET /v1/umpan-balik/tautan/{token_palsu}/kuesioner                                        404 404 404 404 404 404 404 404 404 401 401
+GET /v1/umpan-balik/tautan/{token_dicabut}/kuesioner                                      410 410 410 410 410 410 410 410 410 401 401
+POST /v1/umpan-balik/tautan/{token}/umpan-balik                                           403 409 409 409 409 409 409 200 409 401 401
+POST /v1/umpan-balik/tautan/{karya_id}/umpan-balik                                        404 404 404 404 404 404 404 404 404 401 401
+POST /v1/umpan-balik/tautan/{token_dicabut}/umpan-balik                                   410 410 410 410 410 410 410 410 410 401 401
+GET /v1/umpan-balik/tautan/{token}/umpan-balik                                            200 200 200 200 200 200 200 200 200 401 401
+GET /v1/umpan-balik/tautan/{karya_id}/umpan-balik                                         404 404 404 404 404 404 404 404 404 401 401
+GET /v1/umpan-balik/tautan/{token_dicabut}/umpan-balik                                    410 410 410 410 410 410 410 410 410 401 401
+GET /v1/umpan-balik/notifikasi                                                            200 200 200 200 200 200 200 200 200 401 401
+POST /v1/umpan-balik/notifikasi/{notifikasi_id}/buka                                      200 404 404 404 404 404 404 404 404 401 401
+GET /v1/umpan-balik/saya/karya/{karya_id}/umpan-balik                                     200 404 404 404 404 404 404 404 404 401 401
+GET /v1/umpan-balik/saya/karya/{karya_id}/analisa                                         200 404 404 404 404 404 404 404 404 401 401
+GET /v1/umpan-balik/saya/karya/{karya_id}/analisa/{kuesioner_id}/{pertanyaan_id}/diagram  200 404 404 404 404 404 404 404 404 401 401
+GET /v1/kinerja/katalog                                                                   200 200 200 200 200 200 200 200 200 401 401
+GET /v1/kinerja/saya                                                                      200 200 200 200 200 403 403 200 403 401 401
+POST /v1/kinerja/siklus                                                                   201 201 201 403 403 403 403 404 403 401 401
+GET /v1/kinerja/siklus/{periode}                                                          200 200 200 403 403 403 403 404 403 401 401
+POST /v1/kinerja/sekolah/{npsn}/periode/{periode2}/konfirmasi                             403 422 422 403 403 403 403 403 403 401 401
+GET /v1/kinerja/rencana/{rencana_id}                                                      200 200 200 403 403 403 403 403 403 401 401
+GET /v1/kinerja/rencana/{rencana_id}/pilihan-praktik                                      200 200 200 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/cek-data                                             409 403 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/praktik-kinerja                                      409 403 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/pengembangan-kompetensi                              409 403 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/tugas-tambahan                                       409 403 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/perilaku-kerja                                       409 403 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/rencana/{rencana_id}/rangkuman                                            409 403 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/rencana/{rencana_id}/ajukan                                              409 403 403 403 403 403 403 403 403 401 401
+GET /v1/kinerja/persetujuan                                                               200 200 200 200 200 403 403 200 403 401 401
+POST /v1/kinerja/rencana/{rencana_id}/setujui                                             403 409 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/rencana/{rencana_id}/kembalikan                                          403 409 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/rencana/{rencana_id}/sepakati                                            409 403 403 403 403 403 403 403 403 401 401
+GET /v1/kinerja/pelaksanaan/{rencana_id}                                                  200 200 200 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/pelaksanaan/{rencana_id}/persiapan                                        409 403 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/persiapan/kumpulkan                             409 403 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/jadwal                                          403 409 409 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/observasi                                       403 409 409 403 403 403 403 403 403 401 401
+GET /v1/kinerja/pelaksanaan/{rencana_id}/observasi                                        404 404 404 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/pelaksanaan/{rencana_id}/tindak-lanjut                                    409 403 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/tindak-lanjut/kumpulkan                         409 403 403 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/pelaksanaan/{rencana_id}/refleksi                                         409 403 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/refleksi/kumpulkan                              409 403 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/pelaksanaan/{rencana_id}/penilaian-tindak-lanjut                         403 409 409 403 403 403 403 403 403 401 401
+POST /v1/kinerja/berkas                                                                   422 403 403 403 403 403 403 403 403 401 401
+POST /v1/kinerja/berkas/{berkas_id}/konfirmasi                                            409 403 403 403 403 403 403 403 403 401 401
+GET /v1/kinerja/pelaksanaan/{rencana_id}/berkas                                           200 200 200 403 403 403 403 403 403 401 401
+GET /v1/kinerja/sekolah/{npsn}/dokumen                                                    200 200 200 403 403 403 403 403 403 401 401
+GET /v1/kinerja/sekolah/{npsn}/guru                                                       403 200 200 403 403 403 403 403 403 401 401
+GET /v1/kinerja/penilaian/{siklus_id}                                                     200 200 200 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/penilaian/{siklus_id}                                                     403 409 409 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/penilaian/{siklus_id}/predikat                                            422 422 422 422 422 403 403 422 403 401 401
+GET /v1/kinerja/penilaian/{siklus_ks_id}                                                  403 200 403 200 200 403 403 403 403 401 401
+PUT /v1/kinerja/penilaian/{siklus_ks_id}                                                  403 403 403 409 409 403 403 403 403 401 401
+PUT /v1/kinerja/penilaian/{siklus_ks_id}/predikat                                         403 403 403 409 409 403 403 403 403 401 401
+GET /v1/kinerja/sekolah/{npsn}/penilaian                                                  403 200 200 403 403 403 403 403 403 401 401
+PUT /v1/kinerja/sekolah/{npsn}/periode/{periode}/kiriman                                  403 409 409 403 403 403 403 403 403 401 401
+POST /v1/kinerja/sekolah/{npsn}/periode/{periode}/kiriman/kirim                           403 409 409 403 403 403 403 403 403 401 401
+GET /v1/kinerja/dinas/sekolah                                                             403 403 403 200 403 403 403 403 403 401 401
+GET /v1/kinerja/dinas/sekolah/{npsn}/penilaian                                            403 403 403 200 403 403 403 403 403 401 401
+PUT /v1/kinerja/sekolah/{npsn}/periode/{periode}/predikat-organisasi                      403 403 403 409 403 403 403 403 403 401 401
+PUT /v1/kinerja/sekolah/{npsn}/periode/{periode}/predikat                                 403 409 409 403 403 403 403 403 403 401 401
+POST /v1/sinkro/sinkronisasi/periksa                                                      422 422 422 403 403 403 403 422 403 401 401
+POST /v1/sinkro/sinkronisasi                                                              422 422 422 403 403 403 403 422 403 401 401
+GET /v1/sinkro/riwayat                                                                    200 200 200 403 403 403 403 200 403 401 401
+GET /v1/sinkro/log                                                                        403 403 403 403 403 200 403 403 403 401 401
+GET /v1/sinkro/log/rekap                                                                  403 403 403 403 403 200 403 403 403 401 401
+GET /v1/sinkro/log/pegawai                                                                403 403 403 403 403 200 403 403 403 401 401
+GET /v1/sinkro/log/ekspor.csv                                                             403 403 403 403 403 200 403 403 403 401 401
+POST /v1/sinkro/mitra/sinkronisasi                                                        401 401 401 401 401 401 401 401 401 422 401
 """
 TEMUAN = {
     "PUT /v1/karya/draf/{draf_id}/video":
@@ -315,6 +320,14 @@ TABEL: list[Baris] = [
                           "rating_perilaku_kerja": "sesuai_ekspektasi"}),
     Baris("PUT", "/v1/kinerja/penilaian/{siklus_id}/predikat", None,
           body=lambda w: {"versi": STALE}),
+    # the principal's own cycle (P14): rated by the Kepala Dinas and the pengawas the school's delegasi_penilai names
+    Baris("GET", "/v1/kinerja/penilaian/{siklus_ks_id}", None,
+          catatan="the principal's own cycle: the principal, the Kepala Dinas and the delegated pengawas (P14)"),
+    Baris("PUT", "/v1/kinerja/penilaian/{siklus_ks_id}", None,
+          body=lambda w: {"versi": STALE, "rating_perilaku_kerja": "sesuai_ekspektasi"},
+          catatan="the principal is rated by the Kepala Dinas or the delegated pengawas (P14)"),
+    Baris("PUT", "/v1/kinerja/penilaian/{siklus_ks_id}/predikat", None, body=lambda w: {"versi": STALE},
+          catatan="the principal's predicate: Kepala Dinas or delegated pengawas (P14)"),
     Baris("GET", "/v1/kinerja/sekolah/{npsn}/penilaian", None,
           query=lambda w: {"periode": "2027-1"}),
     Baris("PUT", "/v1/kinerja/sekolah/{npsn}/periode/{periode}/kiriman", None,
@@ -397,7 +410,9 @@ def render() -> str:
              "401 no valid credentials for this route; 403 refused with a reason; 404 existence is private, K1; "
              "400/422 the request itself is invalid for everyone).", "",
              "Roles come from reference data, never from the token (DESIGN: identity and access): "
-             "kepala sekolah, Plt. and guru from Dapodik, kepala dinas from the Dinas record, admin instansi "
+             "kepala sekolah, Plt. and guru from Dapodik, kepala dinas from the Dinas record, the pengawas from "
+             "the pengawas record (delegated the principal's assessment by the school's `delegasi_penilai`), "
+             "admin instansi "
              "from e-Kinerja/BKD. The school operator has no role in these APIs (they fix data in Dapodik); "
              "their belajar.id account is treated like any unregistered account. The link holder is a guru of "
              "another school who opened the karya link. `mitra` is e-Kinerja with its API key and no token.", "",
@@ -429,6 +444,7 @@ def dunia(stack, as_user):
     from tests.e2e.test_kinerja_alur import ok, pada, susun_rencana, terbitkan, tunggu_ptk, tunggu_sekolah
     from tests.unit.kinerja import contoh as c
     from tests.unit.sinkro.skenario import Dunia, admin, pegawai
+    from tests.support import wait_until
     from kinerja.domain.siklus import siklus_id
     from shared.events import make_event
 
@@ -446,8 +462,10 @@ def dunia(stack, as_user):
                                                     plt=[c.PLT(npsn=npsn, nomor_sk="SK-PLT")])),
           c.event("referensi.ptk.diperbarui", c.ptk(sub["pemegang_tautan"], c.npsn_baru(), urut=14,
                                                     surel=surel["pemegang_tautan"])),
-          c.event("referensi.sekolah.diperbarui", c.sekolah(npsn, ks=sub["kepala_sekolah"], plt=sub["plt"],
-                                                            dinas_id=dinas_id)),
+          c.event("referensi.sekolah.diperbarui", c.sekolah(
+              npsn, ks=sub["kepala_sekolah"], plt=sub["plt"], dinas_id=dinas_id, pengawas_ids=[sub["pengawas"]],
+              delegasi_penilai={"pengawas_id": sub["pengawas"], "nomor_sk": "SK-DELEGASI"})),
+          c.event("referensi.pengawas.diperbarui", c.pengawas(sub["pengawas"], surel["pengawas"], dinas_id=dinas_id)),
           c.event("referensi.dinas.diperbarui", c.dinas(dinas_id, sub["kepala_dinas"], surel["kepala_dinas"])),
           c.event("referensi.rapor.diterbitkan", c.rapor(npsn, "D1.2", "D1.4")),
           make_event("eksternal", "referensi.pegawai.diperbarui", pegawai(sd.siasn)),
@@ -465,6 +483,10 @@ def dunia(stack, as_user):
     klien["mitra"].session.headers["x-api-key"] = LOCAL_PARTNER_KEY
 
     guru, ks = klien["guru"], klien["kepala_sekolah"]
+    wait_until(lambda: klien["pengawas"].get("/v1/kinerja/saya").status_code == 200, timeout=60,
+               what="the pengawas's identity applied")
+    # the principal's own cycle exists (P14 rows)
+    ok(ks.post("/v1/kinerja/siklus", json={"periode": "2027-1"}, headers=pada(J)), 201)
     # kinerja: plan submitted and approved -> the observation exists
     awal = ok(guru.post("/v1/kinerja/siklus", json={"periode": "2027-1"}, headers=pada(J)), 201)["rencana"]
     r = susun_rencana(guru, {"rencana": awal["rencana"], "versi": awal["versi"]})
@@ -488,8 +510,6 @@ def dunia(stack, as_user):
     # umpan balik: the link holder opens the link and sends feedback -> the guru has a notification
     rekan = klien["pemegang_tautan"]
     ok(rekan.get(f"/v1/karya/tautan/{token}"))
-    from tests.support import wait_until
-
     kues = wait_until(lambda: (r := rekan.get(f"/v1/umpan-balik/tautan/{token}/kuesioner")).status_code == 200
                       and r.json(), timeout=60, what="karya and its link mirrored in umpan_balik")
     body = isi_umpan_balik(kues)
@@ -514,7 +534,8 @@ def dunia(stack, as_user):
          "kuesioner_id": versi0["kuesioner_id"], "pertanyaan_id": versi0["pertanyaan"][0]["pertanyaan_id"],
          "umpan_balik_basi": body | {"versi_kuesioner": 99},
          "periode": "2027-1", "periode2": "2027-2", "npsn": npsn, "rencana_id": rid, "fokus": fokus,
-         "berkas_id": berkas, "nip": nip_guru, "siklus_id": siklus_id(sub["guru"], "2027-1")}
+         "berkas_id": berkas, "nip": nip_guru, "siklus_id": siklus_id(sub["guru"], "2027-1"),
+         "siklus_ks_id": siklus_id(sub["kepala_sekolah"], "2027-1")}
     w["klien"] = klien
     return w
 

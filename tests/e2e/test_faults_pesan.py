@@ -40,8 +40,8 @@ from shared.contracts.karya import KaryaDihapus, KaryaDipublikasikan, KaryaDiper
 from shared.contracts.kinerja import PredikatDitetapkan, RencanaDisepakati
 from shared.contracts.platform import JadwalTick
 from shared.contracts.referensi_bkn import AdminInstansiDiperbarui, SkpOrganisasiDiperbarui
-from shared.contracts.referensi_dapodik import DinasDiperbarui, PtkDiperbarui, RaporDiterbitkan, RekomendasiData, \
-    SekolahDiperbarui
+from shared.contracts.referensi_dapodik import DinasDiperbarui, PengawasDiperbarui, PtkDiperbarui, RaporDiterbitkan, \
+    RekomendasiData, SekolahDiperbarui
 from shared.contracts.sinkro import BatchDijadwalkan, ButirSinkro, SinkronisasiBerhasil, SinkronisasiGagal
 from shared.contracts.umpan_balik import UmpanBalikDikirim
 from shared.events import Event, EventPayload, make_event
@@ -86,6 +86,10 @@ PABRIK: dict[str, Callable[[Dunia, int], EventPayload]] = {
     "referensi.dinas.diperbarui": lambda d, v: DinasDiperbarui(
         dinas_id=f"dinas-{d.u}", nama=f"Dinas Pendidikan v{v}", kepala_dinas_id=f"kd-{d.u}",
         kepala_dinas_nama=f"Kadis v{v}", kepala_dinas_email_belajar_id=f"kd-{d.u}@belajar.id", versi=v),
+    # alternating status: an older delivery would bring back (or clear) the identity entry if applied
+    "referensi.pengawas.diperbarui": lambda d, v: PengawasDiperbarui(
+        pengawas_id=f"pengawas-{d.u}", nama=f"Pengawas v{v}", email_belajar_id=f"pengawas-{d.u}@belajar.id",
+        dinas_id=f"dinas-{d.u}", status="aktif" if v % 2 else "nonaktif", versi=v),
     "referensi.pegawai.diperbarui": lambda d, v: pegawai(d.siasn | {"versi": v, "nama": f"Guru v{v}"}),
     "referensi.pegawai_ekinerja.diperbarui": lambda d, v: pegawai_ekinerja(d.ekinerja | {"versi": v,
                                                                                         "pengguna_pmm": v % 2 == 1}),

@@ -244,6 +244,75 @@ def test_p14_kepala_sekolah_menjalani_siklusnya_dinilai_kepala_dinas(stack, as_u
     assert mine["peran"] == "pemilik" and mine["predikat"]["predikat"] == "baik"
 
 
+def test_p14_pengawas_yang_didelegasikan_masuk_dan_menilai_kepala_sekolah(stack, as_user):
+    """The pengawas's e-mail arrives on `referensi.pengawas.diperbarui` through the real push subscription; the
+    Kepala Dinas delegated the principal to them (`delegasi_penilai`): they sign in, approve the principal's plan,
+    rate them and set their predicate. Another pengawas of the same Dinas is refused; a deactivated one is unknown."""
+    ids = siapkan(stack, guru=1)
+    npsn, u = ids["npsn"], c.unik()
+    pgw, e_pgw, lain, e_lain = f"pengawas-{u}", c.email(f"pengawas{u}"), f"pengawas2-{u}", c.email(f"pengawas2{u}")
+    ks, kd, guru = as_user(ids["ks"], ids["e_ks"]), as_user(ids["kd"], ids["e_kd"]), as_user(*ids["guru"][0])
+    pengawas, pengawas_lain = as_user(pgw, e_pgw), as_user(lain, e_lain)
+    galat(pengawas.get(f"{K}/saya"), 403, "akun_belum_terdaftar")  # no contract carried the e-mail yet
+    terbitkan(stack, c.event("referensi.pengawas.diperbarui", c.pengawas(pgw, e_pgw, dinas_id=ids["dinas"])),
+              c.event("referensi.pengawas.diperbarui", c.pengawas(lain, e_lain, dinas_id=ids["dinas"])),
+              c.event("referensi.sekolah.diperbarui", c.sekolah(
+                  npsn, ks=ids["ks"], dinas_id=ids["dinas"], versi=2, pengawas_ids=[pgw, lain],
+                  delegasi_penilai={"pengawas_id": pgw, "nomor_sk": "SK-DELEGASI/1"})))
+    for klien in (pengawas, pengawas_lain):
+        wait_until(lambda: klien.get(f"{K}/saya").status_code == 200, timeout=60, what="pengawas signed in")
+    assert ok(pengawas.get(f"{K}/saya"))["peran"] == ["pengawas"]
+    ref = db(stack).collection("kinerja__sekolah").document(npsn)
+    wait_until(lambda: (ref.get().to_dict() or {}).get("delegasi_penilai"), timeout=60, what="delegation applied")
+
+    # the principal's plan goes to the delegated pengawas, who approves it; the other pengawas may not
+    awal = buka(ks)
+    rid, h = awal["rencana"]["rencana_id"], pada(JAN)
+    v = ok(ks.put(f"{K}/rencana/{rid}/cek-data", json={"versi": awal["versi"]}, headers=h))["versi"]
+    for langkah, body in (("praktik-kinerja", {"sub_indikator_id": "D3.1"}),
+                          ("pengembangan-kompetensi", {"kegiatan": c.PENGEMBANGAN}), ("tugas-tambahan", {"tugas": []}),
+                          ("perilaku-kerja", {"nilai_ids": c.PERILAKU}), ("rangkuman", {})):
+        v = ok(ks.put(f"{K}/rencana/{rid}/{langkah}", json={"versi": v, **body}, headers=h))["versi"]
+    r = ok(ks.post(f"{K}/rencana/{rid}/ajukan", json={"versi": v}, headers=h))
+    assert r["rencana"]["atasan"]["jenis"] == "pengawas" and r["rencana"]["atasan"]["id"] == pgw
+    assert [x["rencana"]["rencana_id"] for x in ok(pengawas.get(f"{K}/persetujuan"))["rencana"]] == [rid]
+    assert ok(pengawas_lain.get(f"{K}/persetujuan"))["rencana"] == []
+    galat(pengawas_lain.post(f"{K}/rencana/{rid}/setujui", json={"versi": r["versi"]}, headers=h), 403,
+          "bukan_atasan")
+    r = ok(pengawas.post(f"{K}/rencana/{rid}/setujui", json={"versi": r["versi"]}, headers=h))
+    ok(ks.post(f"{K}/rencana/{rid}/sepakati", json={"versi": r["versi"]}, headers=h))
+
+    # the school's result: its teacher rated and sent, the Kepala Dinas sets the organisation predicate
+    gsid = rencana_disepakati(guru, ks)
+    ok(rating(ks, gsid, 0, "sesuai_ekspektasi", "sesuai_ekspektasi"))
+    kir = f"{K}/sekolah/{npsn}/periode/{PERIODE}/kiriman"
+    d = ok(ks.put(kir, json={"versi": 0, "panduan_dicentang": PANDUAN}, headers=pada(JUN)))
+    ok(ks.post(f"{kir}/kirim", json={"versi": d["pengiriman"]["versi"], "konfirmasi": True, "penjelasan": PENJELASAN},
+               headers=pada(JUN)))
+    galat(pengawas.put(f"{K}/sekolah/{npsn}/periode/{PERIODE}/predikat-organisasi",
+                       json={"versi": 0, "predikat": "baik"}, headers=pada(JUN)), 403, "bukan_kepala_dinas")
+    ok(kd.put(f"{K}/sekolah/{npsn}/periode/{PERIODE}/predikat-organisasi", json={"versi": 0, "predikat": "baik"},
+              headers=pada(JUN)))
+
+    # the delegated pengawas rates the principal and sets the predicate; the other pengawas is refused
+    galat(rating(pengawas_lain, rid, 0, None, "di_atas_ekspektasi"), 403, "bukan_atasan")
+    galat(pengawas_lain.get(f"{K}/penilaian/{rid}"), 403, "tidak_berhak_melihat")
+    galat(rating(pengawas, gsid, 1, "sesuai_ekspektasi", "sesuai_ekspektasi"), 403, "bukan_atasan")  # a teacher
+    r = ok(rating(pengawas, rid, 0, None, "di_atas_ekspektasi"))
+    assert r["kepala_sekolah"] and r["penilaian"]["rating_hasil_kerja"] == "sesuai_ekspektasi"
+    assert ok(pengawas.get(f"{K}/penilaian/{rid}"))["peran"] == "penilai"
+    galat(pengawas_lain.put(f"{K}/penilaian/{rid}/predikat", json={"versi": 0}, headers=pada(JUN)), 403,
+          "bukan_atasan")
+    pr = ok(pengawas.put(f"{K}/penilaian/{rid}/predikat", json={"versi": 0}, headers=pada(JUN)))
+    assert pr["predikat"]["predikat"] == "baik" and pr["versi"] == 1  # Sesuai x Di atas -> Baik
+
+    # deactivated: the identity entry is cleared, the pengawas can no longer sign in
+    terbitkan(stack, c.event("referensi.pengawas.diperbarui",
+                             c.pengawas(lain, e_lain, dinas_id=ids["dinas"], versi=2, status="nonaktif")))
+    wait_until(lambda: pengawas_lain.get(f"{K}/saya").status_code == 403, timeout=60, what="pengawas deactivated")
+    galat(pengawas_lain.get(f"{K}/saya"), 403, "akun_belum_terdaftar")
+
+
 # Budgets per request (reads, writes) of the assessment routes, N = teachers of the school (here at most 5):
 # the figures in services/kinerja/README.md; a change that makes a route costlier fails here first.
 N, S = 5, 1  # teachers of the biggest school here; schools of the Dinas

@@ -31,7 +31,8 @@ JUN = datetime(2027, 6, 5, 9, tzinfo=WIB)
 EFEKTIF = HasilObservasi.dilakukan_efektif
 
 EFEK = {"referensi.ptk.diperbarui": referensi.terapkan_ptk, "referensi.sekolah.diperbarui": referensi.terapkan_sekolah,
-        "referensi.rapor.diterbitkan": referensi.terapkan_rapor, "referensi.dinas.diperbarui": referensi.terapkan_dinas}
+        "referensi.rapor.diterbitkan": referensi.terapkan_rapor, "referensi.dinas.diperbarui": referensi.terapkan_dinas,
+        "referensi.pengawas.diperbarui": referensi.terapkan_pengawas}
 
 
 def kirim(db, topic: str, payload) -> str:
@@ -93,6 +94,35 @@ def test_s4_ptk_disimpan_dengan_indeks_identitas_tanpa_email(db):
     assert stored["npsn_induk"] == npsn and stored["data"]["email_belajar_id"] is None
     assert "nik" not in stored["data"] and "siti" not in str(stored)
     assert doc(db, "identitas", repo.hash_email(c.email("siti")))["ptk_id"] == "p-1"
+
+
+def test_p14_pengawas_diindeks_selama_aktif_email_lama_dibersihkan(db):
+    from kinerja.service import akses
+
+    lama, baru = c.email("pengawas.lama"), c.email("pengawas.baru")
+    assert kirim(db, "referensi.pengawas.diperbarui", c.pengawas("pgw-1", lama)) == "diproses"
+    assert doc(db, "identitas", repo.hash_email(lama)) == {"pengawas_id": "pgw-1", "pengawas_dinas_id": "dinas-uji"}
+    assert "pengawas.lama" not in str(doc(db, "pengawas", "pgw-1"))
+    aktor = uow(db).run(lambda tx: akses.kenali(tx, lama))
+    assert (aktor.id, aktor.pengawas_id, aktor.ptk_id, aktor.kepala_dinas_id) == ("pgw-1", "pgw-1", None, None)
+    assert akses.profil(uow(db), lama)["peran"] == ["pengawas"]
+    # the e-mail changes (v3) and an older version (v2) arrives late: only v3 counts
+    v3 = c.event("referensi.pengawas.diperbarui", c.pengawas("pgw-1", baru, versi=3))
+    assert kirim_event(db, v3) == "diproses"
+    kirim(db, "referensi.pengawas.diperbarui", c.pengawas("pgw-1", lama, versi=2))
+    assert doc(db, "identitas", repo.hash_email(lama))["pengawas_id"] is None
+    assert doc(db, "identitas", repo.hash_email(baru))["pengawas_id"] == "pgw-1"
+    assert kode(lambda: uow(db).run(lambda tx: akses.kenali(tx, lama))) == "akun_belum_terdaftar"
+    assert kirim_event(db, v3) == "duplikat"
+    # inactive: the entry is cleared, the record kept; a PTK entry on the same e-mail is untouched
+    kirim(db, "referensi.ptk.diperbarui", c.ptk("p-pgw", c.npsn_baru(), surel=baru))
+    kirim(db, "referensi.pengawas.diperbarui", c.pengawas("pgw-1", baru, versi=4, status="nonaktif"))
+    assert doc(db, "identitas", repo.hash_email(baru)) | {} == {"ptk_id": "p-pgw", "pengawas_id": None,
+                                                                "pengawas_dinas_id": None}
+    assert doc(db, "pengawas", "pgw-1")["data"]["status"] == "nonaktif"
+    # strict validation: a record the domain refuses is recorded, not applied
+    kirim(db, "referensi.pengawas.diperbarui", c.pengawas("pgw-1", baru, versi=5, status="pensiun"))
+    assert doc(db, "pengawas", "pgw-1")["data"]["versi"] == 4
 
 
 def test_s4_duplikat_dan_urutan_acak_menyimpan_yang_terbaru(db):

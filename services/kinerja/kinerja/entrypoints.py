@@ -492,5 +492,10 @@ def on_dinas_diperbarui(cloud_event: CloudEvent) -> str:
                         referensi.terapkan_dinas)
 
 
+def on_pengawas_diperbarui(cloud_event: CloudEvent) -> str:
+    return _p().consume(cloud_event, "referensi.pengawas.diperbarui", "kinerja_on_pengawas_diperbarui",
+                        referensi.terapkan_pengawas)
+
+
 def sapu_outbox(cloud_event: CloudEvent) -> None:
     bootstrap.default().sweep_outbox(cloud_event)

@@ -7,6 +7,7 @@ import os
 
 from shared.contracts.referensi_dapodik import (
     DinasDiperbarui,
+    PengawasDiperbarui,
     PenugasanPltData,
     PtkDiperbarui,
     RaporDiterbitkan,
@@ -58,6 +59,12 @@ def rapor(npsn: str, *subs: str, versi: int = 1, tahun: int = 2026) -> RaporDite
 def dinas(dinas_id: str, kepala_id: str, surel: str, versi: int = 1) -> DinasDiperbarui:
     return DinasDiperbarui(dinas_id=dinas_id, nama=f"Dinas Pendidikan {dinas_id}", kepala_dinas_id=kepala_id,
                            kepala_dinas_nama="Kepala Dinas Uji", kepala_dinas_email_belajar_id=surel, versi=versi)
+
+
+def pengawas(pengawas_id: str, surel: str | None, dinas_id: str = "dinas-uji", versi: int = 1,
+             status: str = "aktif") -> PengawasDiperbarui:
+    return PengawasDiperbarui(pengawas_id=pengawas_id, nama=f"Pengawas {pengawas_id}", email_belajar_id=surel,
+                              dinas_id=dinas_id, status=status, versi=versi)
 
 
 def event(topic: str, payload):

@@ -248,3 +248,36 @@ def test_p15_guru_yang_tercatat_kepala_sekolah_tidak_menyetujui_dirinya_sendiri(
 def test_p15_atasan_hanya_dari_sekolah_induk():
     assert kode_galat(tentukan_atasan, ptk(npsn_lain=["20100002"]), sekolah(npsn="20100002")) == \
         "bukan_sekolah_induk"
+
+
+# ------------------------------------------------------------------ pengawas (P14)
+def test_p14_pengawas_status_aktif_atau_nonaktif_saja():
+    from kinerja.domain.referensi import Pengawas
+
+    p = Pengawas(pengawas_id="pgw-1", nama="Pak Pengawas", dinas_id="dinas-1", versi=1)
+    assert p.aktif
+    assert not Pengawas(pengawas_id="pgw-1", nama="Pak Pengawas", dinas_id="dinas-1", status="nonaktif", versi=2).aktif
+    with pytest.raises(ValueError):
+        Pengawas(pengawas_id="pgw-1", nama="Pak Pengawas", dinas_id="dinas-1", status="pensiun", versi=1)
+    assert lebih_baru(Pengawas(pengawas_id="pgw-1", nama="B", dinas_id="d", versi=2), p)
+    assert not lebih_baru(p, p)
+
+
+def test_p14_pengawas_yang_didelegasikan_dikenali_sebagai_penilai_kepala_sekolah():
+    from kinerja.service.akses import Aktor, penilai_untuk
+
+    sekolah = Sekolah(npsn="20100001", nama="SDN 1", jenjang="sd", dinas_id="dinas-1", kepala_sekolah_ptk_id="ks-1",
+                      delegasi_penilai=DelegasiPenilai(pengawas_id="pgw-1", nomor_sk="SK/1"), versi=1)
+    dinas = Dinas(dinas_id="dinas-1", nama="Dinas Pendidikan", kepala_dinas_id="kd-1", versi=1)
+    pj = penilai_untuk(Jabatan.KEPALA_SEKOLAH, "ks-1", sekolah, dinas)
+    pengawas = Aktor(id="pgw-1", ptk_id=None, kepala_dinas_id=None, dinas_id=None, pengawas_id="pgw-1")
+    assert pengawas.ids == ("pgw-1",) and pengawas.sebagai_penilai(pj) == "pgw-1"
+    # a PTK who is also the delegated pengawas acts on the principal as the pengawas
+    guru_pengawas = Aktor(id="guru-9", ptk_id="guru-9", kepala_dinas_id=None, dinas_id=None, pengawas_id="pgw-1")
+    assert guru_pengawas.ids == ("guru-9", "pgw-1") and guru_pengawas.sebagai_penilai(pj) == "pgw-1"
+    # another pengawas keeps their own id, which the Pejabat Penilai does not know (refused by the checks)
+    lain = Aktor(id="pgw-2", ptk_id=None, kepala_dinas_id=None, dinas_id=None, pengawas_id="pgw-2")
+    assert lain.sebagai_penilai(pj) == "pgw-2" and "pgw-2" not in pj.ids()
+    # without delegation only the Kepala Dinas rates the principal
+    tanpa = penilai_untuk(Jabatan.KEPALA_SEKOLAH, "ks-1", sekolah.model_copy(update={"delegasi_penilai": None}), dinas)
+    assert pengawas.sebagai_penilai(tanpa) == "pgw-1" and "pgw-1" not in tanpa.ids()

@@ -336,6 +336,25 @@ class Dinas(Berversi):
     kepala_dinas_nama: Nama | None = None
 
 
+class StatusPengawas(StrEnum):
+    AKTIF = "aktif"
+    NONAKTIF = "nonaktif"
+
+
+class Pengawas(Berversi):
+    """A pengawas sekolah of a Dinas; the Kepala Dinas may delegate a principal's assessment to
+    them by decree (``Sekolah.delegasi_penilai``, P14). Only an active pengawas can sign in."""
+
+    pengawas_id: Identifier
+    nama: Nama
+    dinas_id: Identifier
+    status: StatusPengawas = StatusPengawas.AKTIF
+
+    @property
+    def aktif(self) -> bool:
+        return self.status is StatusPengawas.AKTIF
+
+
 class RekomendasiRapor(FrozenModel):
     sub_indikator_id: Kode
     prioritas: int = Field(ge=1)  # 1 = most urgent

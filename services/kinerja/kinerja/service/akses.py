@@ -10,7 +10,10 @@ are never read from the token or the request body:
   observation, assessment, school documents, opening period 2; a plan under
   a Plt. only is approved by the system);
 - Kepala Dinas: the ``kepala_dinas_id`` of a Dinas record (approves and
-  observes principals, P14).
+  observes principals, P14);
+- pengawas: the ``pengawas_id`` of an active pengawas record (topic
+  ``referensi.pengawas.diperbarui``); acts only where a school's
+  ``delegasi_penilai`` names them, as the principal's Pejabat Penilai (P14).
 """
 from __future__ import annotations
 
@@ -27,10 +30,22 @@ from shared.firestore import Tx
 class Aktor:
     """The caller as the reference data knows them."""
 
-    id: str  # ptk_id, or the Kepala Dinas id for a Kepala Dinas without a PTK record
+    id: str  # ptk_id, else the Kepala Dinas id, else the pengawas id
     ptk_id: str | None
     kepala_dinas_id: str | None
     dinas_id: str | None
+    pengawas_id: str | None = None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every id the reference data gives the caller (PTK, Kepala Dinas, pengawas)."""
+        return tuple(dict.fromkeys(i for i in (self.ptk_id, self.kepala_dinas_id, self.pengawas_id) if i))
+
+    def sebagai_penilai(self, penilai: PejabatPenilai) -> str:
+        """The caller's id this Pejabat Penilai knows (a PTK who is also a delegated pengawas acts on
+        the principal with their pengawas id, P14); otherwise ``id``, which the checks then refuse."""
+        ids = penilai.ids()
+        return next((i for i in self.ids if i in ids), self.id)
 
 
 def ref_identitas(tx: Tx, email: str):
@@ -51,13 +66,14 @@ def kenali(tx: Tx, email: str | None) -> Aktor:
     if not email:
         raise Unauthenticated("email_tidak_ada", "Token tidak memuat email akun belajar.id. Masuk ulang.")
     doc = tx.get(ref_identitas(tx, email)) or {}
-    ptk_id, kd_id = doc.get("ptk_id"), doc.get("kepala_dinas_id")
-    if not ptk_id and not kd_id:
+    ptk_id, kd_id, pengawas_id = doc.get("ptk_id"), doc.get("kepala_dinas_id"), doc.get("pengawas_id")
+    if not ptk_id and not kd_id and not pengawas_id:
         raise Forbidden("akun_belum_terdaftar",
                         "Akun belajar.id Anda belum terhubung dengan data PTK di Dapodik. Minta Operator Sekolah "
                         "memastikan email belajar.id Anda tercatat di Dapodik, lalu coba lagi setelah data diperbarui.",
                         aktor="operator_sekolah")
-    return Aktor(id=ptk_id or kd_id, ptk_id=ptk_id, kepala_dinas_id=kd_id, dinas_id=doc.get("dinas_id"))
+    return Aktor(id=ptk_id or kd_id or pengawas_id, ptk_id=ptk_id, kepala_dinas_id=kd_id,
+                 dinas_id=doc.get("dinas_id"), pengawas_id=pengawas_id)
 
 
 def ptk_saya(tx: Tx, aktor: Aktor) -> Ptk:
@@ -123,6 +139,8 @@ def profil(uow, email: str | None) -> dict:
                     peran.append("plt_kepala_sekolah")
         if aktor.kepala_dinas_id:
             peran.append("kepala_dinas")
+        if aktor.pengawas_id:
+            peran.append("pengawas")
         return {"ptk_id": aktor.ptk_id, "nama": ptk.nama if ptk else None,
                 "jabatan": ptk.jabatan.value if ptk else None,
                 "status_kepegawaian": ptk.status_kepegawaian.value if ptk else None,

@@ -16,7 +16,7 @@ principal's assessment inside ``pelaksanaan`` (to the end of the semester).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
@@ -81,6 +81,8 @@ def _tulis(uow: UnitOfWork, email: str | None, pelaksanaan_id: str, versi: int, 
         k = _muat(tx, email, pelaksanaan_id)
         if penilai:
             pj = _penilai(tx, k.siklus)
+            # a delegated pengawas who also has a PTK record acts on the principal as the pengawas (P14)
+            k = replace(k, aktor=replace(k.aktor, id=k.aktor.sebagai_penilai(pj)))
             pastikan_penilai(k.pelaksanaan.pegawai_id, k.aktor.id, pj)
         else:
             pj = None
@@ -213,6 +215,8 @@ def lihat(uow: UnitOfWork, email: str | None, pelaksanaan_id: str) -> Pelaksanaa
     def work(tx: Tx) -> PelaksanaanTerbaca:
         k = _muat(tx, email, pelaksanaan_id)
         pj = _penilai(tx, k.siklus)
+        if k.aktor.id != k.pelaksanaan.pegawai_id:
+            k = replace(k, aktor=replace(k.aktor, id=k.aktor.sebagai_penilai(pj)))
         pastikan_dapat_membaca(k.pelaksanaan.pegawai_id, k.aktor.id, pj)
         peran = "pemilik" if k.aktor.id == k.pelaksanaan.pegawai_id else "penilai"
         return PelaksanaanTerbaca(k.pelaksanaan, k.siklus, peran, pj)

@@ -153,7 +153,8 @@ def beri_rating(uow: UnitOfWork, email: str | None, siklus_id: str, versi: int, 
         sekolah = akses.sekolah_wajib(tx, siklus.npsn)
         pimpinan = memimpin_sekolah(siklus, sekolah)
         penilai = penilai_siklus(tx, siklus, sekolah)
-        pastikan_penilai(siklus.ptk_id, aktor.id, penilai)
+        aktor_id = aktor.sebagai_penilai(penilai)  # a delegated pengawas rates a principal (P14)
+        pastikan_penilai(siklus.ptk_id, aktor_id, penilai)
         cek_versi(lama.versi if lama else None, versi)
         today = tanggal_lokal(now)
         pastikan_periode_terbuka(siklus.periode, today)
@@ -171,11 +172,11 @@ def beri_rating(uow: UnitOfWork, email: str | None, siklus_id: str, versi: int, 
         if lama is None:
             baru = PenilaianKinerja.beri(
                 id=siklus_id, pegawai_id=siklus.ptk_id, periode_id=siklus.periode, sekolah_id=siklus.npsn,
-                aktor_id=aktor.id, penilai=penilai, isian=isian, poin_kompetensi=rencana.total_poin,
+                aktor_id=aktor_id, penilai=penilai, isian=isian, poin_kompetensi=rencana.total_poin,
                 rencana_disepakati=rencana.status is StatusRencana.DISEPAKATI, jendela_penilaian_terbuka=terbuka,
                 now=now).model_copy(update={"versi": 1})
         else:
-            baru = lama.ubah(aktor_id=aktor.id, penilai=penilai, isian=isian, jendela_penilaian_terbuka=terbuka,
+            baru = lama.ubah(aktor_id=aktor_id, penilai=penilai, isian=isian, jendela_penilaian_terbuka=terbuka,
                              now=now, poin_kompetensi=rencana.total_poin)
         # a predicate exists only after sending (teacher) or locks the rating (principal): none here
         return PenilaianTerbaca(siklus, rencana, repo.penilaian_repo.put(tx, baru), None, "penilai", pimpinan)
@@ -219,7 +220,9 @@ def lihat_penilaian(uow: UnitOfWork, email: str | None, siklus_id: str) -> Penil
         if siklus is None:
             raise NotFound("siklus_tidak_ditemukan", "Siklus kinerja pegawai ini tidak ditemukan.")
         sekolah = akses.sekolah_wajib(tx, siklus.npsn)
-        pastikan_dapat_membaca(siklus.ptk_id, aktor.id, penilai_siklus(tx, siklus, sekolah))
+        penilai = penilai_siklus(tx, siklus, sekolah)
+        pastikan_dapat_membaca(siklus.ptk_id, aktor.id if aktor.id == siklus.ptk_id
+                               else aktor.sebagai_penilai(penilai), penilai)
         return PenilaianTerbaca(siklus, repo.rencana_repo.get(tx, siklus_id), repo.penilaian_repo.get(tx, siklus_id),
                                 repo.predikat_repo.get(tx, siklus_id),
                                 "pemilik" if aktor.id == siklus.ptk_id else "penilai", memimpin_sekolah(siklus, sekolah))

@@ -301,7 +301,8 @@ def tetapkan_predikat_kepala_sekolah(uow: UnitOfWork, email: str | None, siklus_
                               "Predikat Kinerja guru ditetapkan oleh kepala sekolah sebagai satu set di halaman "
                               "Penilaian Kinerja sekolah.")
         penilai = penilai_siklus(tx, siklus, sekolah)
-        pastikan_penilai(siklus.ptk_id, aktor.id, penilai)
+        aktor_id = aktor.sebagai_penilai(penilai)  # a delegated pengawas sets it too (P14)
+        pastikan_penilai(siklus.ptk_id, aktor_id, penilai)
         lama = repo.predikat_repo.get(tx, siklus_id)
         cek_versi(lama.versi if lama else None, versi)
         pastikan_masa_penilaian(siklus.periode, now)
@@ -310,7 +311,7 @@ def tetapkan_predikat_kepala_sekolah(uow: UnitOfWork, email: str | None, siklus_
             raise DomainError("penilaian_belum_ada", "Beri Rating Perilaku Kerja kepala sekolah ini terlebih dahulu.")
         org = repo.predikat_organisasi_repo.get(tx, repo.sekolah_periode_id(siklus.npsn, siklus.periode))
         ptk = repo.baca_ptk(tx, siklus.ptk_id)
-        pr = tetapkan_predikat_pegawai(id=siklus_id, aktor_id=aktor.id, penilai=penilai, penilaian=pn,
+        pr = tetapkan_predikat_pegawai(id=siklus_id, aktor_id=aktor_id, penilai=penilai, penilaian=pn,
                                        predikat_organisasi=org.predikat if org else None, now=now, predikat=predikat,
                                        alasan_penyesuaian=alasan, pimpinan=True)
         pr = pr.model_copy(update={"versi": (lama.versi if lama else 0) + 1})

@@ -11,7 +11,9 @@ is not retried forever. Only the newest version of a record is kept
 A PTK record also keeps the identity index (hash of every belajar.id e-mail
 -> ptk_id; entries of e-mails no longer listed are cleared) and applies
 itself to the person's open cycle of the event's period (retiring or moving
-mid-semester closes or moves it, P15).
+mid-semester closes or moves it, P15). A Dinas record indexes its Kepala
+Dinas's e-mail and a pengawas record the pengawas's e-mail (while active),
+with the same rules: the old e-mail's entry is cleared when it changes.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from typing import Any, Callable
 from pydantic import BaseModel, ValidationError
 
 from kinerja.domain import siklus as siklus_domain
-from kinerja.domain.referensi import Dinas, Ptk, RaporPendidikan, Sekolah, lebih_baru, periksa_email_belajar_id
+from kinerja.domain.referensi import Dinas, Pengawas, Ptk, RaporPendidikan, Sekolah, lebih_baru, periksa_email_belajar_id
 from kinerja.service import repo
 from shared.errors import DomainError
 from shared.events import Event
@@ -129,26 +131,45 @@ def terapkan_rapor(tx: Tx, event: Event[Any]) -> None:
                         _rapor_lebih_baru)
 
 
-def terapkan_dinas(tx: Tx, event: Event[Any]) -> None:
-    """``referensi.dinas.diperbarui``: the Kepala Dinas, Pejabat Penilai of principals (P14)."""
+def _terapkan_dengan_identitas(tx: Tx, event: Event[Any], model: type, koleksi: str, id_field: str,
+                               email_field: str, diindeks: Callable[[Any], bool],
+                               isi: Callable[[Any], dict[str, str | None]]) -> None:
+    """Newest record of a person known by a belajar.id e-mail (Kepala Dinas, pengawas): stored as
+    ``{"data", "email_hash"}``; while ``diindeks`` the e-mail's identity entry gets ``isi`` (merged, so a PTK
+    or another role on the same e-mail stays), and those fields are cleared from an e-mail no longer listed
+    (changed, removed, or the record no longer ``diindeks``)."""
     wire = event.data.model_dump()
-    email = wire.get("kepala_dinas_email_belajar_id")
-    payload = {k: v for k, v in wire.items() if k in Dinas.model_fields}
-    dinas, kode, pesan = _validasi(Dinas, payload)
-    if dinas is None:
-        _tolak(tx, event, f"dinas/{payload.get('dinas_id')}", kode, pesan)
+    payload = {k: v for k, v in wire.items() if k in model.model_fields}
+    obj, kode, pesan = _validasi(model, payload)
+    if obj is None:
+        _tolak(tx, event, f"{koleksi}/{payload.get(id_field)}", kode, pesan)
         return
-    assert isinstance(dinas, Dinas)
-    ref = tx.ref(repo.DINAS, dinas.dinas_id)
+    ref = tx.ref(koleksi, getattr(obj, id_field))
     lama_doc = tx.get(ref)
-    if lama_doc is not None and not lebih_baru(dinas, Dinas.model_validate(lama_doc["data"])):
+    if lama_doc is not None and not lebih_baru(obj, model.model_validate(lama_doc["data"])):
         return
-    hash_baru = [repo.hash_email(e) for e in _email_valid([email])] if dinas.kepala_dinas_id else []
+    hash_baru = [repo.hash_email(e) for e in _email_valid([wire.get(email_field)])] if diindeks(obj) else []
+    kosong = {k: None for k in isi(obj)}
     for h in (lama_doc or {}).get("email_hash", []):
         if h not in hash_baru:
-            tx.set(tx.ref(repo.IDENTITAS, h), {"kepala_dinas_id": None, "dinas_id": None}, merge=True)
+            tx.set(tx.ref(repo.IDENTITAS, h), kosong, merge=True)
     for h in hash_baru:
-        tx.set(tx.ref(repo.IDENTITAS, h), {"kepala_dinas_id": dinas.kepala_dinas_id, "dinas_id": dinas.dinas_id},
-               merge=True)
-    tx.set(ref, {"data": dinas.model_dump(mode="json"), "email_hash": hash_baru,
+        tx.set(tx.ref(repo.IDENTITAS, h), isi(obj), merge=True)
+    tx.set(ref, {"data": obj.model_dump(mode="json"), "email_hash": hash_baru,
                  "diterima_pada": datetime.now(timezone.utc)})
+
+
+def terapkan_dinas(tx: Tx, event: Event[Any]) -> None:
+    """``referensi.dinas.diperbarui``: the Kepala Dinas, Pejabat Penilai of principals (P14)."""
+    _terapkan_dengan_identitas(tx, event, Dinas, repo.DINAS, "dinas_id", "kepala_dinas_email_belajar_id",
+                               lambda d: bool(d.kepala_dinas_id),
+                               lambda d: {"kepala_dinas_id": d.kepala_dinas_id, "dinas_id": d.dinas_id})
+
+
+def terapkan_pengawas(tx: Tx, event: Event[Any]) -> None:
+    """``referensi.pengawas.diperbarui``: a pengawas sekolah, who may be the delegated Pejabat Penilai of a
+    principal (P14). Active: their e-mail is indexed; inactive or e-mail changed: the old entry is cleared. The
+    pengawas's Dinas is ``pengawas_dinas_id`` so a Kepala Dinas entry on the same e-mail is never touched."""
+    _terapkan_dengan_identitas(tx, event, Pengawas, repo.PENGAWAS, "pengawas_id", "email_belajar_id",
+                               lambda p: p.aktif,
+                               lambda p: {"pengawas_id": p.pengawas_id, "pengawas_dinas_id": p.dinas_id})

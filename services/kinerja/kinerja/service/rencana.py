@@ -128,15 +128,21 @@ def ajukan(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int, now:
     return _ubah(uow, email, rencana_id, versi, langkah)
 
 
+def _sebagai_atasan(rencana: Rencana, aktor: akses.Aktor) -> str:
+    """The caller's id the plan records as atasan (a delegated pengawas with a PTK record, P14)."""
+    return rencana.atasan.id if rencana.atasan is not None and rencana.atasan.id in aktor.ids else aktor.id
+
+
 def _keputusan_atasan(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,
                       putus: Callable[[Rencana, str], Rencana], now: datetime) -> Rencana:
     def work(tx: Tx) -> Rencana:
         akses.muat_sekaligus(tx, email, repo.rencana_repo.ref(tx, rencana_id))
         aktor = akses.kenali(tx, email)
         rencana = _rencana_wajib(tx, rencana_id)
-        domain.pastikan_atasan(rencana, aktor.id)  # only the recorded atasan learns the version
+        aktor_id = _sebagai_atasan(rencana, aktor)
+        domain.pastikan_atasan(rencana, aktor_id)  # only the recorded atasan learns the version
         repo.pastikan_versi(rencana, versi)
-        baru = putus(rencana, aktor.id)
+        baru = putus(rencana, aktor_id)
         if baru.status is StatusRencana.DISETUJUI:
             mulai_pelaksanaan(tx, baru, now)
         return repo.rencana_repo.put(tx, baru)
@@ -199,7 +205,7 @@ def lihat(uow: UnitOfWork, email: str | None, rencana_id: str, dengan_rapor: boo
         rencana = _rencana_wajib(tx, rencana_id)
         if aktor.id == rencana.ptk_id:
             peran = "pemilik"
-        elif rencana.atasan is not None and rencana.atasan.id == aktor.id:
+        elif rencana.atasan is not None and rencana.atasan.id in aktor.ids:
             peran = "atasan"
         else:
             sekolah = repo.sekolah_repo.get(tx, rencana.npsn)
@@ -216,9 +222,12 @@ def kotak_masuk(uow: UnitOfWork, email: str | None) -> list[Rencana]:
     """Plans waiting for the caller's decision (kepala sekolah for guru, Kepala Dinas for principals)."""
     def work(tx: Tx) -> list[Rencana]:
         aktor = akses.kenali(tx, email)
-        q = (tx.collection("rencana").where(filter=FieldFilter("atasan.id", "==", aktor.id))
-             .where(filter=FieldFilter("status", "==", StatusRencana.DIAJUKAN.value)).limit(500))
-        return [Rencana.model_validate({k: v for k, v in d.items() if k != "_id"}) for d in tx.query(q)]
+        hasil: list[Rencana] = []
+        for aktor_id in aktor.ids:  # one id, or a PTK who is also a pengawas / Kepala Dinas (P14)
+            q = (tx.collection("rencana").where(filter=FieldFilter("atasan.id", "==", aktor_id))
+                 .where(filter=FieldFilter("status", "==", StatusRencana.DIAJUKAN.value)).limit(500))
+            hasil += [Rencana.model_validate({k: v for k, v in d.items() if k != "_id"}) for d in tx.query(q)]
+        return hasil
     return uow.run(work)
 
 

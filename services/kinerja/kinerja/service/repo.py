@@ -7,8 +7,9 @@ Collections (``kinerja__<name>``):
 | ``ptk`` | ptk_id | ``{"data": Ptk (e-mail removed), "npsn_induk", "email_hash": [...], "diterima_pada"}`` |
 | ``sekolah`` | npsn | ``Sekolah`` |
 | ``dinas`` | dinas_id | ``{"data": Dinas, "email_hash": [...]}`` |
+| ``pengawas`` | pengawas_id | ``{"data": Pengawas, "email_hash": [...]}`` (e-mail indexed only while active) |
 | ``rapor`` | npsn | ``RaporPendidikan`` (newest tahun, then versi) |
-| ``identitas`` | sha256 of the e-mail | ``{"ptk_id", "kepala_dinas_id", "dinas_id"}`` |
+| ``identitas`` | sha256 of the e-mail | ``{"ptk_id", "kepala_dinas_id", "dinas_id", "pengawas_id", "pengawas_dinas_id"}`` |
 | ``referensi_ditolak`` | event id | a refused reference record for operators (kode, pesan, key) |
 | ``konfirmasi_periode`` | ``<npsn>_<periode>`` | the principal opened period 2 for the school |
 | ``siklus`` | siklus_id | ``Siklus`` (one per person and period) |
@@ -79,6 +80,7 @@ PENETAPAN = "penetapan_predikat"
 
 PTK = "ptk"
 DINAS = "dinas"
+PENGAWAS = "pengawas"
 IDENTITAS = "identitas"
 DITOLAK = "referensi_ditolak"
 KONFIRMASI = "konfirmasi_periode"
