@@ -13,9 +13,8 @@ import json
 import mimetypes
 import sys
 import threading
-from pathlib import Path
-
 import time
+from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter

@@ -98,6 +98,11 @@ def aggregation_reads(matched: int) -> int:
     return max(1, -(-matched // AGGREGATION_ENTRIES_PER_READ))
 
 
+def _by_path(snapshots: Iterable[firestore.DocumentSnapshot]) -> dict[str, dict[str, Any] | None]:
+    """A batched get's answer by document path (None for a missing one); it comes in any order."""
+    return {s.reference.path: (s.to_dict() if s.exists else None) for s in snapshots}
+
+
 class Tx:
     """What a use case sees inside one Firestore transaction.
 
@@ -126,7 +131,7 @@ class Tx:
         refs = [r for r in refs if r.path not in self._prefetched]
         if not refs:
             return
-        found = {s.reference.path: (s.to_dict() if s.exists else None) for s in self.transaction.get_all(refs)}
+        found = _by_path(self.transaction.get_all(refs))
         _count(reads=len(refs))
         for r in refs:
             self._prefetched[r.path] = found.get(r.path)
@@ -142,8 +147,7 @@ class Tx:
         refs = list(refs)
         if not refs:
             return {}
-        found = {s.reference.path: (s.to_dict() if s.exists else None)
-                 for s in self.transaction.get_all(refs)}
+        found = _by_path(self.transaction.get_all(refs))
         _count(reads=len(refs))
         return {r.id: found.get(r.path) for r in refs}
 
@@ -195,7 +199,7 @@ def read_many(db: firestore.Client, refs: Iterable[firestore.DocumentReference])
     refs = list(refs)
     if not refs:
         return []
-    found = {s.reference.path: (s.to_dict() if s.exists else None) for s in db.get_all(refs)}
+    found = _by_path(db.get_all(refs))
     _count(reads=len(refs))
     return [found.get(r.path) for r in refs]
 

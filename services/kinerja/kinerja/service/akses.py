@@ -48,24 +48,16 @@ class Aktor:
         return next((i for i in self.ids if i in ids), self.id)
 
 
-def ref_identitas(tx: Tx, email: str):
-    """The identity index entry of an e-mail."""
-    return tx.ref(repo.IDENTITAS, repo.hash_email(email))
-
-
-def muat_sekaligus(tx: Tx, email: str | None, *refs) -> None:
-    """Prefetch the caller's identity and the documents a use case reads first in one round trip
-    (a cycle's plan, observation and ratings share the cycle's id, so they are known up front).
-    Without an e-mail `kenali` refuses before any read, so nothing is fetched."""
-    if email:
-        tx.prefetch([ref_identitas(tx, email), *refs])
-
-
-def kenali(tx: Tx, email: str | None) -> Aktor:
-    """One read: the identity index entry of the caller's e-mail."""
+def kenali(tx: Tx, email: str | None, *juga) -> Aktor:
+    """One read: the identity index entry of the caller's e-mail. `juga`: the documents the use case
+    reads next (a cycle's plan, observation and ratings share the cycle's id, so they are known up
+    front), fetched in the same batched get; their `tx.get` answers from it."""
     if not email:
         raise Unauthenticated("email_tidak_ada", "Token tidak memuat email akun belajar.id. Masuk ulang.")
-    doc = tx.get(ref_identitas(tx, email)) or {}
+    ref = tx.ref(repo.IDENTITAS, repo.hash_email(email))
+    if juga:
+        tx.prefetch([ref, *juga])
+    doc = tx.get(ref) or {}
     ptk_id, kd_id, pengawas_id = doc.get("ptk_id"), doc.get("kepala_dinas_id"), doc.get("pengawas_id")
     if not ptk_id and not kd_id and not pengawas_id:
         raise Forbidden("akun_belum_terdaftar",

@@ -50,9 +50,8 @@ class Konteks:
 
 def _muat(tx: Tx, email: str | None, pelaksanaan_id: str) -> Konteks:
     """Loaded without the version check: authorise the caller, then ``repo.pastikan_versi``."""
-    akses.muat_sekaligus(tx, email, repo.pelaksanaan_repo.ref(tx, pelaksanaan_id),
+    aktor = akses.kenali(tx, email, repo.pelaksanaan_repo.ref(tx, pelaksanaan_id),
                          repo.siklus_repo.ref(tx, pelaksanaan_id))
-    aktor = akses.kenali(tx, email)
     pel = repo.pelaksanaan_repo.get(tx, pelaksanaan_id)
     siklus = repo.siklus_repo.get(tx, pelaksanaan_id)
     if pel is None or siklus is None:

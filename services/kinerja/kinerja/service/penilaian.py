@@ -142,9 +142,8 @@ def beri_rating(uow: UnitOfWork, email: str | None, siklus_id: str, versi: int, 
                 now: datetime) -> "PenilaianTerbaca":
     """The Pejabat Penilai gives (or changes, before sending) the two ratings of one pegawai."""
     def work(tx: Tx) -> PenilaianTerbaca:
-        akses.muat_sekaligus(tx, email, *(r.ref(tx, siklus_id) for r in
-                                          (repo.penilaian_repo, repo.siklus_repo, repo.rencana_repo)))
-        aktor = akses.kenali(tx, email)
+        aktor = akses.kenali(tx, email, *(r.ref(tx, siklus_id) for r in
+                                           (repo.penilaian_repo, repo.siklus_repo, repo.rencana_repo)))
         lama = repo.penilaian_repo.get(tx, siklus_id)
         siklus = repo.siklus_repo.get(tx, siklus_id)
         rencana = repo.rencana_repo.get(tx, siklus_id)

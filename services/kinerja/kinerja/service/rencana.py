@@ -64,8 +64,7 @@ def mulai_pelaksanaan(tx: Tx, rencana: Rencana, now: datetime) -> Pelaksanaan:
 def _ubah(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,
           langkah: Callable[[Tx, Rencana, str], Rencana]) -> Rencana:
     def work(tx: Tx) -> Rencana:
-        akses.muat_sekaligus(tx, email, repo.rencana_repo.ref(tx, rencana_id), repo.siklus_repo.ref(tx, rencana_id))
-        aktor = akses.kenali(tx, email)
+        aktor = akses.kenali(tx, email, repo.rencana_repo.ref(tx, rencana_id), repo.siklus_repo.ref(tx, rencana_id))
         rencana = _rencana_wajib(tx, rencana_id)
         if aktor.id != rencana.ptk_id:
             raise Forbidden("bukan_pemilik_rencana", "Hanya pemilik rencana yang dapat mengubah atau menyepakatinya.")
@@ -136,8 +135,7 @@ def _sebagai_atasan(rencana: Rencana, aktor: akses.Aktor) -> str:
 def _keputusan_atasan(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,
                       putus: Callable[[Rencana, str], Rencana], now: datetime) -> Rencana:
     def work(tx: Tx) -> Rencana:
-        akses.muat_sekaligus(tx, email, repo.rencana_repo.ref(tx, rencana_id))
-        aktor = akses.kenali(tx, email)
+        aktor = akses.kenali(tx, email, repo.rencana_repo.ref(tx, rencana_id))
         rencana = _rencana_wajib(tx, rencana_id)
         aktor_id = _sebagai_atasan(rencana, aktor)
         domain.pastikan_atasan(rencana, aktor_id)  # only the recorded atasan learns the version
@@ -200,8 +198,7 @@ class RencanaTerbaca:
 def lihat(uow: UnitOfWork, email: str | None, rencana_id: str, dengan_rapor: bool = False) -> RencanaTerbaca:
     """The owner, the atasan recorded on it, or the school's principal / Plt. may read a plan."""
     def work(tx: Tx) -> RencanaTerbaca:
-        akses.muat_sekaligus(tx, email, repo.rencana_repo.ref(tx, rencana_id))
-        aktor = akses.kenali(tx, email)
+        aktor = akses.kenali(tx, email, repo.rencana_repo.ref(tx, rencana_id))
         rencana = _rencana_wajib(tx, rencana_id)
         if aktor.id == rencana.ptk_id:
             peran = "pemilik"
