@@ -114,6 +114,21 @@ def python_load(url: str, seconds: float, connections: int) -> dict[str, float]:
             "p99": latencies[int(len(latencies) * 0.99)], "errors": errors[0]}
 
 
+def group_pids(pgid: int) -> list[int]:
+    """Every live process of a process group (a gunicorn master and its workers)."""
+    pids = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2:].split()[2]) == pgid:  # field 5: pgrp
+            pids.append(int(pid))
+    return pids
+
+
 def group_cpu_ms(pgid: int) -> float:
     """utime+stime (ms) of every live process in a process group (a gunicorn master and its workers)."""
     tick = os.sysconf("SC_CLK_TCK")

@@ -172,15 +172,25 @@ def main() -> int:
     ap.add_argument("--tanpa-jeda", action="store_true",
                     help="no think time: a closed loop, so the users are the concurrency")
     ap.add_argument("--detik", type=int, default=60)
+    # The production process shape (infra/modules/functions: WORKERS = vCPUs, THREADS = concurrency / WORKERS):
+    # measure it as deployed, one function instance = one core.
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn workers per function host")
+    ap.add_argument("--threads", type=int, default=4, help="threads per worker (= the instance's concurrency)")
+    ap.add_argument("--satu-cpu", action="store_true",
+                    help="pin every function host to one core (Cloud Functions cpu=1), the rest on the other cores")
     args = ap.parse_args()
 
     state = Path(tempfile.mkdtemp(prefix="pmm-beban-"))
     os.environ["PMM_LOCAL_DIR"] = str(state / "local")
-    cloud = LocalCloud(state_dir=state / "run", ports=Ports.free(), project="demo-pmm-beban")
+    cloud = LocalCloud(state_dir=state / "run", ports=Ports.free(), project="demo-pmm-beban",
+                       workers=args.workers, threads=args.threads)
     print(f"machine: {os.cpu_count()} cores, load avg {os.getloadavg()[0]:.1f}; state {state}", flush=True)
     t0 = time.monotonic()
     cloud.up()
-    print(f"local cloud up in {time.monotonic() - t0:.0f} s", flush=True)
+    print(f"local cloud up in {time.monotonic() - t0:.0f} s; function hosts {args.workers} x {args.threads}"
+          f"{', pinned to core 0' if args.satu_cpu else ''}", flush=True)
+    if args.satu_cpu:
+        pin_functions(cloud)
     try:
         with emulator_env(cloud):
             os.environ["GOOGLE_CLOUD_PROJECT"] = cloud.project
@@ -307,6 +317,22 @@ def tunggu_mirror(db, harapan: dict[str, int], batas_detik: float, apa: str) -> 
         if time.monotonic() > deadline:
             raise RuntimeError(f"{apa} not applied in time: {counts} (expected {harapan})")
         time.sleep(1)
+
+
+def pin_functions(cloud) -> None:
+    """One core for the four function hosts (each deployed instance has cpu=1), every other process of the
+    local cloud and this script on the remaining cores, so the emulators do not steal the functions' core."""
+    import json
+
+    import platform_bench as pb
+
+    fungsi = {"karya", "umpan_balik", "kinerja", "sinkro"}
+    lain = set(range(os.cpu_count() or 1)) - {0} or {0}
+    for p in json.loads(cloud.state_file.read_text())["processes"]:
+        for pid in pb.group_pids(p["pid"]):
+            for tid in os.listdir(f"/proc/{pid}/task"):  # every thread: affinity is per thread
+                os.sched_setaffinity(int(tid), {0} if p["name"] in fungsi else lain)
+    os.sched_setaffinity(0, lain)
 
 
 def cpu_ms(cloud, service: str) -> float:
