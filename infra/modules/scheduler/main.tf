@@ -1,6 +1,7 @@
 # Cloud Scheduler: one job per scheduler topic (generated/messaging.json .scheduler_jobs),
-# publishing {"jadwal": "<topic>"}: the outbox sweeper every minute, the daily Sinkro batch,
-# the daily video re-check.
+# publishing {"jadwal": "<topic>", "periode_detik": <period>}: the outbox sweeper every minute, the
+# daily Sinkro batch, the daily video re-check. A job publishes the same data and attributes on every
+# run; consumers take a tick's identity from the messageId and publishTime Pub/Sub assigns.
 resource "google_cloud_scheduler_job" "this" {
   for_each         = var.jobs
   project          = var.project_id
@@ -21,5 +22,6 @@ resource "google_cloud_scheduler_job" "this" {
   pubsub_target {
     topic_name = var.topic_ids[each.value.topic]
     data       = base64encode(each.value.data)
+    attributes = each.value.attributes
   }
 }
