@@ -442,27 +442,35 @@ def cron_matches(schedule: str, when) -> bool:
             and _cron_field(month, when.month) and _cron_field(dow, when.isoweekday() % 7))
 
 
-def run_scheduler(project: str, stop: Callable[[], bool] = lambda: False) -> None:
-    """Every minute, publish each job whose cron fires now in its time zone (Asia/Jakarta)."""
-    from datetime import datetime, timezone
+def due_jobs(when) -> list[str]:
+    """Topics whose job fires in the minute of `when` (UTC), each read in its own time zone."""
     from zoneinfo import ZoneInfo
 
-    from google.cloud import pubsub_v1
+    return [topic for topic, job in scheduler_jobs().items()
+            if cron_matches(job["schedule"], when.astimezone(ZoneInfo(job["time_zone"])))]
 
-    publisher = pubsub_v1.PublisherClient()
+
+def run_scheduler(project: str, stop: Callable[[], bool] = lambda: False, publisher=None,
+                  clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Every minute, publish each job whose cron fires now in its time zone (Asia/Jakarta)."""
+    from datetime import datetime, timezone
+
+    if publisher is None:
+        from google.cloud import pubsub_v1
+
+        publisher = pubsub_v1.PublisherClient()
     last = None
     while not stop():
-        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        now = datetime.fromtimestamp(clock(), timezone.utc).replace(second=0, microsecond=0)
         if now != last:
             last = now
-            for topic, job in scheduler_jobs().items():
-                if cron_matches(job["schedule"], now.astimezone(ZoneInfo(job["time_zone"]))):
-                    try:
-                        message_id = publish_tick(project, topic, publisher)
-                        print(f"{now.isoformat()} {topic} messageId={message_id}", flush=True)
-                    except Exception as exc:  # noqa: BLE001 - e.g. topics not provisioned yet; next minute
-                        print(f"{now.isoformat()} {topic} not published: {exc!r}", flush=True)
-        time.sleep(max(0.5, 60 - time.time() % 60))
+            for topic in due_jobs(now):
+                try:
+                    message_id = publish_tick(project, topic, publisher)
+                    print(f"{now.isoformat()} {topic} messageId={message_id}", flush=True)
+                except Exception as exc:  # noqa: BLE001 - e.g. topics not provisioned yet; next minute
+                    print(f"{now.isoformat()} {topic} not published: {exc!r}", flush=True)
+        sleep(max(0.5, 60 - clock() % 60))
 
 
 # --- process helpers

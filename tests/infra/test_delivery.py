@@ -116,3 +116,37 @@ def test_local_push_subscriptions_wait_as_long_as_production_does(messaging):
 
     for sid, sub in messaging["subscriptions"].items():
         assert ack_deadline(sid) == max(sub["ack_deadline_seconds"].values())
+
+
+def test_local_scheduler_process_publishes_each_due_job_once_a_minute():
+    """One minute of the stand-in at 01:00 WIB: the sweeper and the daily Sinkro job fire, each once,
+    with the deployed data and attributes; the video re-check (02:30) does not."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from local.cloud import run_scheduler, tick_message
+
+    published = []
+
+    class Publisher:
+        def topic_path(self, project, topic):
+            return f"projects/{project}/topics/{topic}"
+
+        def publish(self, path, data, **attributes):
+            published.append((path, data, attributes))
+
+            class Done:
+                def result(self, timeout=None):
+                    return str(len(published))
+
+            return Done()
+
+    start = datetime(2026, 12, 4, 1, 0, 5, tzinfo=ZoneInfo("Asia/Jakarta")).timestamp()
+    times = iter([start, start + 1, start + 20, start + 21])  # two loops within the same minute
+    loops = iter([False, False, True])
+    run_scheduler("demo-x", stop=lambda: next(loops), publisher=Publisher(), clock=lambda: next(times),
+                  sleep=lambda s: None)
+    assert sorted(p for p, _, _ in published) == ["projects/demo-x/topics/jadwal.outbox.sapu",
+                                                  "projects/demo-x/topics/jadwal.sinkro.harian"]
+    for path, data, attributes in published:
+        assert (data, attributes) == tick_message(path.rsplit("/", 1)[1])
