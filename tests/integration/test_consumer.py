@@ -128,8 +128,9 @@ def test_drill_outage_of_four_days_then_replay_loses_nothing(db, pubsub, topic_w
         data, attributes = e.to_pubsub()
         outbox.document(e.id).set({"topic": topic, "data": data.decode(), "attributes": attributes,
                                    "dibuat": empat_hari_lalu})
-    swept = PubSubOutbox(db, PROJECT).sweep("karya", timedelta(seconds=30))
+    swept = PubSubOutbox(db, PROJECT).sweep("karya", timedelta(seconds=30), limit=3)  # one tick, two pages
     assert swept == {"ditemukan": 4, "diterbitkan": 4}
+    assert list(outbox.stream()) == []
     data, attributes = dead_letter.to_pubsub()  # replayed from the dead-letter subscription on day 4
     publisher.publish(publisher.topic_path(PROJECT, topic), data, **attributes).result(30)
     delivered = pull_all(subscriber, pull, expect=5)
