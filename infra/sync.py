@@ -267,7 +267,7 @@ def build_messaging() -> dict[str, Any]:
                             f"schedule for it: add {{\"{topic}\": {{\"schedule\": \"<cron>\", ...}}}}")
     for topic, job in sorted(schedules.items()):
         entry = {"topic": topic, "schedule": job["schedule"], "time_zone": job.get("time_zone", TIME_ZONE),
-                 "description": job["description"], "attempt_deadline": job.get("attempt_deadline", "60s"),
+                 "description": job["description"],
                  "data": json.dumps({"jadwal": topic, "periode_detik": cron_period_seconds(job["schedule"])},
                                     separators=(",", ":")),
                  "attributes": dict(TICK_ATTRIBUTES)}

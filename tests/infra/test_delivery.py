@@ -150,3 +150,9 @@ def test_local_scheduler_process_publishes_each_due_job_once_a_minute():
                                                   "projects/demo-x/topics/jadwal.sinkro.harian"]
     for path, data, attributes in published:
         assert (data, attributes) == tick_message(path.rsplit("/", 1)[1])
+
+
+def test_scheduler_jobs_set_no_attempt_deadline(module_hcl, messaging):
+    """Ignored for Pub/Sub targets (a permanent plan diff); the push ack deadline bounds the work."""
+    assert "attempt_deadline" not in module_hcl("scheduler")["resource"]["google_cloud_scheduler_job"]["this"]
+    assert not [j for j in messaging["scheduler_jobs"].values() if "attempt_deadline" in j]
