@@ -314,6 +314,7 @@ class LocalCloud:
                   f"  S3 (moto)           http://127.0.0.1:{p.moto}",
                   f"  token issuer        http://127.0.0.1:{p.identity}  (python -m local.identity mint --sub ...)",
                   f"  Cloud KMS stand-in  http://127.0.0.1:{p.kms}  (key {LOCAL_KMS_KEY})",
+                  "  Cloud Scheduler     the deployed jobs on their cron (python -m local.cloud tick <topic>: one now)",
                   f"  logs                {self.state_dir / 'logs'}"]
         return "\n".join(lines)
 
