@@ -158,11 +158,88 @@ def _load_json(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text())
 
 
+# --- scheduler ticks and push deadlines ------------------------------------------
+# Static attributes of every scheduler job (the same on every run; Pub/Sub adds only messageId and
+# publishTime). They mark the producer for whoever reads a dead letter; a tick's identity is not here.
+TICK_ATTRIBUTES = {"pmm-produsen": "cloud-scheduler"}
+ENVS = INFRA / "envs"
+PUSH_ACK_DEADLINE_MAX = 600  # Pub/Sub's maximum: how long a push waits for the function's answer
+
+
+def cron_period_seconds(schedule: str) -> int:
+    """Seconds between two runs of a 5-field cron with one run per period (`* * * * *`, `*/5 * * * *`,
+    `0 * * * *`, `30 2 * * *`, `0 1 * * 1`): a tick older than this is skipped (the next one comes)."""
+    fields = schedule.split()
+    if len(fields) != 5:
+        raise SyncError(f"cron {schedule!r}: expected 5 fields")
+    minute, hour, dom, month, dow = fields
+    if minute == "*":
+        return 60
+    if minute.startswith("*/") and minute[2:].isdigit():
+        return 60 * int(minute[2:])
+    if hour == "*":
+        return 3600
+    if hour.startswith("*/") and hour[2:].isdigit():
+        return 3600 * int(hour[2:])
+    if dom == "*" and month == "*":
+        return 86400 if dow == "*" else 7 * 86400
+    return 31 * 86400
+
+
+def _unlist(value: Any) -> Any:
+    """python-hcl2 wraps objects in one-element lists and keeps quotes on strings."""
+    while isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def function_timeouts() -> dict[str, dict[str, Any]]:
+    """{env: {"defaults": {role: timeout}, "functions": {function: timeout}}} from
+    infra/envs/<env>/terraform.tfvars (scaling_defaults per role, scaling per function)."""
+    import hcl2
+
+    out: dict[str, dict[str, Any]] = {}
+    for tfvars in sorted(ENVS.glob("*/terraform.tfvars")):
+        doc = hcl2.loads(tfvars.read_text())
+        defaults = {_unlist(r): int(_unlist(_unlist(v).get("timeout_seconds")))
+                    for r, v in _unlist(doc.get("scaling_defaults", {})).items()}
+        scaling = _unlist(doc.get("scaling", {})) or {}
+        per_fn = {_unlist(f): int(_unlist(_unlist(v)["timeout_seconds"]))
+                  for f, v in scaling.items() if "timeout_seconds" in _unlist(v)}
+        out[tfvars.parent.name] = {"defaults": defaults, "functions": per_fn}
+    return out
+
+
+def function_role(function: str) -> str:
+    return "sweeper" if function.endswith("_sapu_outbox") else "consumer"
+
+
+def ack_deadlines(function: str, timeouts: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """{env: ack deadline} of the push subscription to `function`: its timeout in that env. For a
+    push the ack deadline is how long Pub/Sub waits for the HTTP answer; a shorter one would count
+    a slow but successful run as failed and deliver it again while it still runs."""
+    out = {}
+    for env, t in sorted(timeouts.items()):
+        timeout = t["functions"].get(function, t["defaults"].get(function_role(function)))
+        if timeout is None:
+            PROBLEMS.append(f"infra/envs/{env}/terraform.tfvars: no timeout_seconds for {function}'s role "
+                            f"{function_role(function)} in scaling_defaults")
+            continue
+        if timeout > PUSH_ACK_DEADLINE_MAX:
+            PROBLEMS.append(f"infra/envs/{env}/terraform.tfvars: {function} timeout {timeout} s exceeds the "
+                            f"{PUSH_ACK_DEADLINE_MAX} s a Pub/Sub push can wait; cut its work below that")
+        out[env] = max(10, min(timeout, PUSH_ACK_DEADLINE_MAX))
+    return out
+
+
 # --- the generated documents ------------------------------------------------
 def build_messaging() -> dict[str, Any]:
     from shared.contracts import SUBSCRIPTIONS, TOPICS, dead_letter_topic, subscription_id
 
     schedules = _load_json(SCHEDULES)["jobs"]
+    timeouts = function_timeouts()
     topics = {name: {"producer": spec.producer, "description": spec.description,
                      "payload": spec.payload.__name__}
               for name, spec in sorted(TOPICS.items())}
@@ -178,7 +255,8 @@ def build_messaging() -> dict[str, Any]:
             continue
         subscriptions[sid] = {"topic": spec.topic, "service": spec.service, "function": spec.function,
                               "deploy_name": deploy_name(spec.function), "dead_letter_topic": dlq,
-                              "description": spec.description}
+                              "description": spec.description,
+                              "ack_deadline_seconds": ack_deadlines(spec.function, timeouts)}
         dlqs[dlq] = {"subscription": dlq + ".sub", "source_subscription": sid, "function": spec.function}
     jobs, pending = {}, {}
     for topic, spec in sorted(TOPICS.items()):
@@ -189,8 +267,10 @@ def build_messaging() -> dict[str, Any]:
                             f"schedule for it: add {{\"{topic}\": {{\"schedule\": \"<cron>\", ...}}}}")
     for topic, job in sorted(schedules.items()):
         entry = {"topic": topic, "schedule": job["schedule"], "time_zone": job.get("time_zone", TIME_ZONE),
-                 "description": job["description"], "attempt_deadline": job.get("attempt_deadline", "60s"),
-                 "data": json.dumps({"jadwal": topic}, separators=(",", ":"))}
+                 "description": job["description"],
+                 "data": json.dumps({"jadwal": topic, "periode_detik": cron_period_seconds(job["schedule"])},
+                                    separators=(",", ":")),
+                 "attributes": dict(TICK_ATTRIBUTES)}
         registered = topic in TOPICS and TOPICS[topic].producer == "cloud_scheduler"
         (jobs if registered else pending)[job_name(topic)] = entry
     external = {name: spec.producer.split(":", 1)[1] for name, spec in sorted(TOPICS.items())
@@ -259,7 +339,7 @@ def build_functions() -> dict[str, Any]:
             functions[name] = {
                 "service": service, "source": service, "entry_point": name, "deploy_name": deploy_name(name),
                 "service_account_id": account_id(name), "trigger": trigger,
-                "role": "api" if kind == "http" else ("sweeper" if name.endswith("_sapu_outbox") else "consumer"),
+                "role": "api" if kind == "http" else function_role(name),
                 "subscriptions": subs, "publishes": produced,
                 "settings_class": f"{cls.__module__}.{cls.__name__}", "required_env": required,
                 "env": env, "secrets": secrets, "defaults": defaults,

@@ -167,6 +167,9 @@ class LocalCloud:
             Proc("identity", [self.python, "-m", "local.identity", "serve", "--port", str(p.identity),
                               "--dir", str(self.local_dir)], f"http://127.0.0.1:{p.identity}/oauth2/v1/certs"),
         ]
+        # Cloud Scheduler: the jobs Terraform deploys (infra/generated/messaging.json), on their cron.
+        procs.append(Proc("scheduler", [self.python, "-m", "local.cloud", "scheduler"],
+                          env=self.platform_env()))
         for name in ("google", "ekinerja", "kms"):
             if (ROOT / "local" / "standins" / f"{name}.py").exists():
                 argv = [self.python, "-m", f"local.standins.{name}", "--port", str(getattr(p, name))]
@@ -311,6 +314,7 @@ class LocalCloud:
                   f"  S3 (moto)           http://127.0.0.1:{p.moto}",
                   f"  token issuer        http://127.0.0.1:{p.identity}  (python -m local.identity mint --sub ...)",
                   f"  Cloud KMS stand-in  http://127.0.0.1:{p.kms}  (key {LOCAL_KMS_KEY})",
+                  "  Cloud Scheduler     the deployed jobs on their cron (python -m local.cloud tick <topic>: one now)",
                   f"  logs                {self.state_dir / 'logs'}"]
         return "\n".join(lines)
 
@@ -334,6 +338,12 @@ def emulator_env(cloud: LocalCloud) -> Iterator[None]:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+def ack_deadline(subscription: str) -> int:
+    """The longest ack deadline Terraform gives `subscription` in any stage (its function's timeout)."""
+    sub = json.loads(GENERATED_MESSAGING.read_text())["subscriptions"].get(subscription, {})
+    return max((sub.get("ack_deadline_seconds") or {}).values(), default=60)
 
 
 def provision_pubsub(project: str, service_url: Callable[[str], str] | None,
@@ -374,13 +384,94 @@ def provision_pubsub(project: str, service_url: Callable[[str], str] | None,
                 "name": subscriber.subscription_path(project, subscription_id(spec)),
                 "topic": publisher.topic_path(project, spec.topic),
                 "push_config": PushConfig(push_endpoint=endpoint),
-                "ack_deadline_seconds": 60,
+                "ack_deadline_seconds": ack_deadline(subscription_id(spec)),
                 "retry_policy": RetryPolicy(minimum_backoff=duration_pb2.Duration(seconds=1),
                                             maximum_backoff=duration_pb2.Duration(seconds=10)),
                 "dead_letter_policy": DeadLetterPolicy(dead_letter_topic=dlq,
                                                        max_delivery_attempts=max_delivery_attempts)})
         except gexc.AlreadyExists:
             pass
+
+
+# --- Cloud Scheduler stand-in: the jobs Terraform deploys, publishing what they publish
+GENERATED_MESSAGING = ROOT / "infra" / "generated" / "messaging.json"
+
+
+def scheduler_jobs() -> dict[str, dict]:
+    """{topic: job} as Terraform deploys them (infra/generated/messaging.json `scheduler_jobs`)."""
+    jobs = json.loads(GENERATED_MESSAGING.read_text())["scheduler_jobs"]
+    return {job["topic"]: job for job in jobs.values()}
+
+
+def tick_message(topic: str) -> tuple[bytes, dict[str, str]]:
+    """(data, attributes) a job publishes: exactly its configured data and attributes, the same on
+    every run (Pub/Sub adds messageId and publishTime; nothing else is per run)."""
+    job = scheduler_jobs()[topic]
+    return job["data"].encode(), dict(job.get("attributes") or {})
+
+
+def publish_tick(project: str, topic: str, publisher=None) -> str:
+    """Run a job now (like `gcloud scheduler jobs run`); returns the message id Pub/Sub assigned."""
+    from google.cloud import pubsub_v1
+
+    publisher = publisher or pubsub_v1.PublisherClient()
+    data, attributes = tick_message(topic)
+    return publisher.publish(publisher.topic_path(project, topic), data, **attributes).result(timeout=30)
+
+
+def _cron_field(spec: str, value: int) -> bool:
+    for part in spec.split(","):
+        step = 1
+        if "/" in part:
+            part, raw = part.split("/", 1)
+            step = int(raw)
+        if part == "*":
+            lo, hi = 0, 10**6
+        elif "-" in part:
+            lo, hi = (int(x) for x in part.split("-", 1))
+        else:
+            lo = hi = int(part)
+        if lo <= value <= hi and (value - lo) % step == 0:
+            return True
+    return False
+
+
+def cron_matches(schedule: str, when) -> bool:
+    """Does a 5-field cron (as Cloud Scheduler reads it) fire at `when` (already in the job's zone)?"""
+    minute, hour, dom, month, dow = schedule.split()
+    return (_cron_field(minute, when.minute) and _cron_field(hour, when.hour) and _cron_field(dom, when.day)
+            and _cron_field(month, when.month) and _cron_field(dow, when.isoweekday() % 7))
+
+
+def due_jobs(when) -> list[str]:
+    """Topics whose job fires in the minute of `when` (UTC), each read in its own time zone."""
+    from zoneinfo import ZoneInfo
+
+    return [topic for topic, job in scheduler_jobs().items()
+            if cron_matches(job["schedule"], when.astimezone(ZoneInfo(job["time_zone"])))]
+
+
+def run_scheduler(project: str, stop: Callable[[], bool] = lambda: False, publisher=None,
+                  clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
+    """Every minute, publish each job whose cron fires now in its time zone (Asia/Jakarta)."""
+    from datetime import datetime, timezone
+
+    if publisher is None:
+        from google.cloud import pubsub_v1
+
+        publisher = pubsub_v1.PublisherClient()
+    last = None
+    while not stop():
+        now = datetime.fromtimestamp(clock(), timezone.utc).replace(second=0, microsecond=0)
+        if now != last:
+            last = now
+            for topic in due_jobs(now):
+                try:
+                    message_id = publish_tick(project, topic, publisher)
+                    print(f"{now.isoformat()} {topic} messageId={message_id}", flush=True)
+                except Exception as exc:  # noqa: BLE001 - e.g. topics not provisioned yet; next minute
+                    print(f"{now.isoformat()} {topic} not published: {exc!r}", flush=True)
+        sleep(max(0.5, 60 - clock() % 60))
 
 
 # --- process helpers
@@ -431,9 +522,20 @@ def _tail(path: str | None, lines: int = 20) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.cloud", description="the local platform")
-    parser.add_argument("command", choices=["up", "down", "status"])
+    parser.add_argument("command", choices=["up", "down", "status", "tick", "scheduler"])
+    parser.add_argument("topic", nargs="?", help="tick: the scheduler topic whose job to run now")
     args = parser.parse_args(argv)
     cloud = LocalCloud()
+    if args.command == "scheduler":  # the process `up` starts
+        run_scheduler(os.environ.get("GOOGLE_CLOUD_PROJECT", cloud.project))
+        return 0
+    if args.command == "tick":
+        if args.topic not in scheduler_jobs():
+            print(f"no scheduler job publishes to {args.topic!r}; jobs: {', '.join(scheduler_jobs())}")
+            return 2
+        with emulator_env(cloud):
+            print(f"{args.topic}: messageId {publish_tick(cloud.project, args.topic)}")
+        return 0
     if args.command == "up":
         try:
             started = time.monotonic()

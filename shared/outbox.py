@@ -26,6 +26,9 @@ log = get_logger(__name__)
 # A request waits briefly for its own publish; the sweeper may wait longer.
 REQUEST_PUBLISH_TIMEOUT_SECONDS = 2.0
 SWEEP_PUBLISH_TIMEOUT_SECONDS = 10.0
+# One sweep stops taking new pages after this; the sweeper's timeout (= its push ack deadline) is 60 s and
+# one page may still take SWEEP_PUBLISH_TIMEOUT_SECONDS to publish.
+SWEEP_BUDGET_SECONDS = 30.0
 # After a failed publish, requests stop waiting on Pub/Sub for this long (the outbox keeps the events).
 BREAKER_OPEN_SECONDS = 30.0
 
@@ -105,20 +108,31 @@ class PubSubOutbox(EventSink):
         except Exception:  # noqa: BLE001 - committed already; the sweeper heals it
             log.warning("outbox clean-up failed; the sweeper will finish it", exc_info=True)
 
-    def sweep(self, service: str, grace: timedelta, limit: int = 500) -> dict[str, int]:
-        """Publish every outbox entry older than `grace`; return counts."""
+    def sweep(self, service: str, grace: timedelta, limit: int = 500,
+              budget_seconds: float = SWEEP_BUDGET_SECONDS) -> dict[str, int]:
+        """Publish every outbox entry older than `grace`, `limit` a page, oldest first, page after page
+        while pages come back full and the time budget lasts (a backlog after an outage drains at
+        thousands a tick, not 500 a minute; what is left waits for the next tick); return counts."""
+        started = time.monotonic()
         cutoff = utcnow() - grace
-        query = (self.db.collection(collection_name(service, "outbox"))
-                 .where(filter=firestore.FieldFilter("dibuat", "<", cutoff))
-                 .order_by("dibuat").limit(limit))
-        docs = stream(query)
-        entries = []
-        for doc in docs:
-            entry = doc.to_dict()
-            entries.append((doc.id, entry["topic"], entry["data"].encode(), dict(entry["attributes"])))
-        published = self._publish_raw(entries)
-        self._clear(service, published)
-        counts = {"ditemukan": len(docs), "diterbitkan": len(published)}
-        if docs:
+        counts = {"ditemukan": 0, "diterbitkan": 0}
+        while True:
+            query = (self.db.collection(collection_name(service, "outbox"))
+                     .where(filter=firestore.FieldFilter("dibuat", "<", cutoff))
+                     .order_by("dibuat").limit(limit))
+            docs = stream(query)
+            entries = []
+            for doc in docs:
+                entry = doc.to_dict()
+                entries.append((doc.id, entry["topic"], entry["data"].encode(), dict(entry["attributes"])))
+            published = self._publish_raw(entries)
+            self._clear(service, published)
+            counts["ditemukan"] += len(docs)
+            counts["diterbitkan"] += len(published)
+            # stop on a short page, on a page that did not fully publish (Pub/Sub failing: the same
+            # entries would come back first), or out of time
+            if len(docs) < limit or len(published) < len(docs) or time.monotonic() - started >= budget_seconds:
+                break
+        if counts["ditemukan"]:
             log.info("outbox swept", extra={"layanan": service, **counts})
         return counts

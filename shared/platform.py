@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from cloudevents.http import CloudEvent
 
-from shared.consumer import consume
+from shared.consumer import consume, decode_tick
 from shared.contracts.platform import OUTBOX_SAPU
 from shared.events import Event, EventPayload
 from shared.firestore import Tx, UnitOfWork, collection_name, firestore_client
@@ -83,11 +83,20 @@ class Platform:
     def consume(self, cloud_event: CloudEvent, topic: str, consumer: str,
                 effect: Callable[[Tx, Event[Any]], None], payload: type[EventPayload] | None = None) -> str:
         return consume(cloud_event, topic=topic, consumer=consumer, uow=self.uow, effect=effect,
-                       max_age=timedelta(seconds=self.settings.event_max_age_seconds), payload=payload)
+                       max_age=self.tick_max_age, payload=payload)
+
+    @property
+    def tick_max_age(self) -> timedelta:
+        """How old a tick without a period of its own may be; events are never dropped for age."""
+        return timedelta(seconds=self.settings.event_max_age_seconds)
+
+    def tick(self, cloud_event: CloudEvent, topic: str) -> Event[Any] | None:
+        """A scheduler tick of `topic`, or None when it is older than its period (acked, skipped);
+        an unknown envelope raises (retried, then dead-lettered)."""
+        return decode_tick(cloud_event, topic, self.tick_max_age)
 
     def sweep_outbox(self, cloud_event: CloudEvent) -> dict[str, int]:
         """Handle a `jadwal.outbox.sapu` tick: publish what a crash left in the outbox."""
-        from shared.consumer import decode_pubsub_cloud_event
-
-        decode_pubsub_cloud_event(cloud_event, OUTBOX_SAPU.name)  # malformed ticks go to the DLQ
+        if self.tick(cloud_event, OUTBOX_SAPU.name) is None:
+            return {"ditemukan": 0, "diterbitkan": 0}
         return self.outbox.sweep(self.service, timedelta(seconds=self.settings.outbox_grace_seconds))

@@ -36,7 +36,8 @@ class Settings(BaseSettings):
         None, alias="PUBSUB_EMULATOR_HOST", description="host:port of the Pub/Sub emulator (local only)")
     event_max_age_seconds: int = Field(
         3 * 24 * 3600, alias="PMM_EVENT_MAX_AGE_SECONDS", ge=60,
-        description="events older than this are dropped (acked) unprocessed")
+        description="a scheduler tick without a period of its own older than this is skipped; "
+                    "events are applied however old (logged as late)")
     outbox_grace_seconds: int = Field(
         30, alias="PMM_OUTBOX_GRACE_SECONDS", ge=0,
         description="the sweeper leaves outbox entries younger than this to the request that wrote them")

@@ -140,6 +140,7 @@ module "functions" {
 module "pubsub" {
   source                     = "../modules/pubsub"
   project_id                 = var.project_id
+  environment                = var.environment
   region                     = var.region
   kms_key_id                 = module.kms.data_key_id
   topics                     = local.messaging.topics

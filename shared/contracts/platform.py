@@ -3,15 +3,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from shared.contracts.registry import SERVICES, register_subscription, register_topic
 from shared.events import EventPayload
 
 
 class JadwalTick(EventPayload):
-    """A Cloud Scheduler tick. Scheduler jobs publish `{"jadwal": "<job name>"}`."""
+    """A Cloud Scheduler tick. Each job publishes the same data on every run,
+    `{"jadwal": "<topic>", "periode_detik": <seconds between runs>}` (generated from
+    infra/schedules.json), and no CloudEvents attributes: a tick's identity is the
+    Pub/Sub messageId + publishTime of its delivery (`shared/consumer.py`)."""
 
     jadwal: str
     waktu: datetime | None = None
+    periode_detik: int | None = Field(None, ge=1, description="a tick older than this is skipped")
 
 
 OUTBOX_SAPU = register_topic(

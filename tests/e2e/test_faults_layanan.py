@@ -228,8 +228,7 @@ def test_youtube_gagal_periksa_berkala_tidak_menandai_video_hilang(stack, as_use
     the round stops after the first account (its call and one retry); once YouTube is back the next tick
     checks it again."""
     from google.cloud import firestore, pubsub_v1
-    from shared.contracts.platform import JadwalTick
-    from shared.events import make_event
+    from local.cloud import publish_tick
     from tests.support import wait_until
 
     guru = as_user(f"yt-periksa-{uuid.uuid4().hex[:8]}")
@@ -238,10 +237,8 @@ def test_youtube_gagal_periksa_berkala_tidak_menandai_video_hilang(stack, as_use
     dok.update({"diperiksa": 0})  # first in the re-check queue (the stack is shared with other tests)
     publisher = pubsub_v1.PublisherClient()
 
-    def tick() -> int:
-        data, attrs = make_event("cloud_scheduler", "jadwal.karya.periksa",
-                                 JadwalTick(jadwal="periksa-video")).to_pubsub()
-        publisher.publish(publisher.topic_path(stack.project, "jadwal.karya.periksa"), data, **attrs).result(30)
+    def tick() -> int:  # what the Cloud Scheduler job publishes (its data and attributes, nothing per run)
+        publish_tick(stack.project, "jadwal.karya.periksa", publisher)
         return 1
 
     sebelum = dok.get().to_dict()["diperiksa"]

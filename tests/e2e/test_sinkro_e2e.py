@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timezone
 
 import pytest
 import requests
 from google.cloud import firestore, pubsub_v1
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from local.cloud import LOCAL_PARTNER_KEY
-from shared.contracts.platform import JadwalTick
+from local.cloud import LOCAL_PARTNER_KEY, publish_tick
 from shared.events import make_event
 from sinkro.domain.cermin import kunci
 from sinkro.domain.galat import entri
@@ -229,8 +227,7 @@ def test_batch_harian_mengirim_skp_tertunda_tepat_sekali(stack, bus):
     bus([e for d in worlds for e in d.events()])
     for d in worlds:
         tunggu_cermin(bus.db, d)
-    tick = ("jadwal.sinkro.harian", JadwalTick(jadwal="sinkro-harian", waktu=datetime.now(timezone.utc)))
-    bus([tick])
+    publish_tick(stack.project, "jadwal.sinkro.harian")  # as the Cloud Scheduler job publishes it
 
     def terkirim():
         diterima = requests.get(f"{standin(stack)}/_admin/diterima", timeout=10).json()["diterima"]

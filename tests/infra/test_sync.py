@@ -146,7 +146,7 @@ def test_scheduler_jobs(messaging):
     assert jobs["jadwal.outbox.sapu"]["schedule"] == "* * * * *"
     for topic, job in jobs.items():
         assert TOPICS[topic].producer == "cloud_scheduler"
-        assert json.loads(job["data"]) == {"jadwal": topic}
+        assert json.loads(job["data"])["jadwal"] == topic
         assert job["time_zone"] == "Asia/Jakarta"
     wanted = {"jadwal.outbox.sapu", "jadwal.sinkro.harian", "jadwal.karya.periksa"}
     assert wanted <= set(jobs) | {j["topic"] for j in messaging["pending_scheduler_jobs"].values()}

@@ -410,7 +410,8 @@ def test_k6_periksa_berkala_menandai_video_privat_dan_memberi_tahu_pemilik(p, db
     admin(google, "quota", {"reset": True})
     admin(google, "video/SariPublik1", {"privacy": "private"})
     hasil = service.periksa_video_berkala(p, T0 + timedelta(days=1))
-    assert hasil | {} == {"diperiksa": 2, "berubah": 1, "tidak_tersedia": 1, "dilewati": 0, "unit_kuota": 1}
+    assert hasil | {} == {"diperiksa": 2, "berubah": 1, "tidak_tersedia": 1, "dilewati": 0, "ditunda": 0,
+                          "unit_kuota": 1}
     assert admin(google, "quota")["calls"] == {"videos.list": 1}  # both ids in one call
     ka, _ = service.ambil_karya(p, "guru-1", a.id)
     assert (ka.status, ka.alasan_tidak_tersedia, ka.versi) == ("video_tidak_tersedia", ["video_privat"], 2)
@@ -435,7 +436,8 @@ def test_issue9_periksa_berkala_saat_youtube_gagal_tidak_menandai_video_hilang(p
     b = simpan(p, hubungkan(p, "guru-2"), video_id="SariUnlist1", pelaku="guru-2", now=T0 + timedelta(minutes=1))
     admin(google, "fault", {"target": "api", "fail_always": True})
     hasil = service.periksa_video_berkala(p, T0 + timedelta(days=1))
-    assert hasil | {} == {"diperiksa": 0, "berubah": 0, "tidak_tersedia": 0, "dilewati": 2, "unit_kuota": 1}
+    assert hasil | {} == {"diperiksa": 0, "berubah": 0, "tidak_tersedia": 0, "dilewati": 2, "ditunda": 0,
+                          "unit_kuota": 1}
     assert admin(google, "fault")["api"]["failed"] == 2  # the first account's call and its one retry
     for pelaku, k in (("guru-1", a), ("guru-2", b)):
         saved, _ = service.ambil_karya(p, pelaku, k.id)
@@ -445,6 +447,21 @@ def test_issue9_periksa_berkala_saat_youtube_gagal_tidak_menandai_video_hilang(p
     admin(google, "fault", {"reset": True})
     hasil = service.periksa_video_berkala(p, T0 + timedelta(days=2))
     assert (hasil["diperiksa"], hasil["dilewati"], hasil["tidak_tersedia"]) == (2, 0, 0)
+
+
+def test_periksa_berkala_berhenti_dalam_anggaran_waktu_dan_lanjut_pada_tick_berikut(p, db, google):
+    """A round that runs out of its time budget starts no further account: those karya are not stamped,
+    so the next tick checks them first; nothing is checked twice and nothing is lost."""
+    a = simpan(p, hubungkan(p, "guru-1"), video_id="SariPublik1", pelaku="guru-1")
+    b = simpan(p, hubungkan(p, "guru-2"), video_id="SariUnlist1", pelaku="guru-2", now=T0 + timedelta(minutes=1))
+    detik = iter([0.0, 0.0, 100.0])  # start, first account within budget, second account after it
+    hasil = service.periksa_video_berkala(p, T0 + timedelta(days=1), anggaran_detik=60, jam=lambda: next(detik))
+    assert (hasil["diperiksa"], hasil["ditunda"]) == (1, 1)
+    assert service.ambil_karya(p, "guru-1", a.id)[0].diperiksa > a.diperiksa
+    assert service.ambil_karya(p, "guru-2", b.id)[0].diperiksa == b.diperiksa  # unstamped: first next round
+    hasil = service.periksa_video_berkala(p, T0 + timedelta(days=2), batas=1)
+    assert (hasil["diperiksa"], hasil["ditunda"]) == (1, 0)
+    assert service.ambil_karya(p, "guru-2", b.id)[0].diperiksa > b.diperiksa
 
 
 def test_k6_periksa_berkala_memakai_satu_panggilan_per_50_video(p, db, google):

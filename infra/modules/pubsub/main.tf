@@ -48,12 +48,14 @@ resource "google_pubsub_subscription" "dlq" {
   }
 }
 
+# For a push the ack deadline is how long Pub/Sub waits for the function's answer: each subscription's
+# is its function's timeout in this stage (generated per function and stage by infra/sync.py).
 resource "google_pubsub_subscription" "push" {
   for_each                   = var.subscriptions
   project                    = var.project_id
   name                       = each.key
   topic                      = google_pubsub_topic.topic[each.value.topic].id
-  ack_deadline_seconds       = var.ack_deadline_seconds
+  ack_deadline_seconds       = each.value.ack_deadline_seconds[var.environment]
   message_retention_duration = "604800s"
 
   expiration_policy {

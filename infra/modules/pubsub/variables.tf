@@ -49,9 +49,9 @@ variable "publishers" {
   default     = {}
 }
 
-variable "ack_deadline_seconds" {
-  type    = number
-  default = 60
+variable "environment" {
+  description = "staging or prod: picks each subscription's ack deadline (its function's timeout there)"
+  type        = string
 }
 
 variable "minimum_backoff" {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from cloudevents.http import CloudEvent
 
-from shared.consumer import decode_pubsub_cloud_event
 from shared.http import Api, Ctx
 
 from karya import bootstrap, service
@@ -232,6 +231,10 @@ def on_umpan_balik_dikirim(cloud_event: CloudEvent) -> None:
 
 
 def periksa_video(cloud_event: CloudEvent) -> dict[str, int]:
-    """Cloud Scheduler tick on `jadwal.karya.periksa` (malformed ticks go to the dead-letter topic)."""
-    tick = decode_pubsub_cloud_event(cloud_event, "jadwal.karya.periksa")
-    return service.periksa_video_berkala(bootstrap.default(), tick.time)
+    """Cloud Scheduler tick on `jadwal.karya.periksa` (unknown envelopes go to the dead-letter topic; a tick
+    older than its period is skipped). The round stops within its time budget; the rest waits for the next."""
+    p = bootstrap.default()
+    tick = p.tick(cloud_event, "jadwal.karya.periksa")
+    if tick is None:
+        return {}
+    return service.periksa_video_berkala(p, tick.time)

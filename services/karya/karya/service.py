@@ -20,6 +20,7 @@ import base64
 import hashlib
 import json
 import random
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -663,7 +664,18 @@ GALAT_YOUTUBE_UMUM = frozenset({"youtube_tidak_tersedia", "youtube_sibuk", "kuot
                                 "konfigurasi_google_salah"})
 
 
-def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None) -> dict[str, int]:
+# One re-check round stops starting accounts after ANGGARAN_PERIKSA_DETIK; the account in hand may
+# still take CADANGAN_PERIKSA_DETIK (key unwrap 5 s, token refresh up to 3 x 10 s, a videos.list 10 s,
+# its writes). Their sum stays within the function's timeout in every stage (tests/infra), which the
+# push subscription's ack deadline equals: a round never outlives its delivery, so it is never
+# redelivered while it runs. What is left waits for the next tick, oldest check first.
+ANGGARAN_PERIKSA_DETIK = 60.0
+CADANGAN_PERIKSA_DETIK = 55.0
+
+
+def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None,
+                          anggaran_detik: float = ANGGARAN_PERIKSA_DETIK,
+                          jam: Any = time.monotonic) -> dict[str, int]:
     """Re-check the `batas` karya checked longest ago: per YouTube account,
     `videos.list` with up to 50 ids a call, using that account's own token (a
     private video is visible only to its owner). A karya whose video became
@@ -674,22 +686,29 @@ def periksa_video_berkala(p: Any, now: datetime, batas: int | None = None) -> di
     does). When YouTube itself fails (5xx, timeout, quota, rate limit) the
     rest of the round is skipped without being marked checked, so it comes
     first next round: a down YouTube costs one failed call per tick, not one
-    per account (500 timeouts would outlast the function's timeout)."""
+    per account (500 timeouts would outlast the function's timeout). After
+    `anggaran_detik` no further account is started (`ditunda`, unstamped: first
+    next round)."""
     now = _utc(now)
     batas = batas or p.settings.batas_periksa_video
     col = p.db.collection(collection_name(SERVICE, "karya"))
     daftar = [KaryaTersimpan.model_validate(d.to_dict())
               for d in stream(col.order_by("diperiksa").limit(batas))]
+    mulai = jam()
     per_akun: dict[str, list[KaryaTersimpan]] = {}
     for k in daftar:
         per_akun.setdefault(k.akun_youtube_id, []).append(k)
-    hasil = {"diperiksa": 0, "berubah": 0, "tidak_tersedia": 0, "dilewati": 0, "unit_kuota": 0}
+    hasil = {"diperiksa": 0, "berubah": 0, "tidak_tersedia": 0, "dilewati": 0, "ditunda": 0, "unit_kuota": 0}
     kini = urutan_waktu(now)
     akun_col = p.db.collection(collection_name(SERVICE, "akun_youtube"))
     akun_data = dict(zip(per_akun, read_many(p.db, [akun_col.document(a) for a in per_akun])))
     youtube_gagal = False
     with _Kuota(p, "periksa_video_berkala", now) as kuota:
         for akun_id, karya_akun in per_akun.items():
+            if jam() - mulai >= anggaran_detik:
+                # Out of time: not stamped, so these come first next tick (safe to redo anyway).
+                hasil["ditunda"] += len(karya_akun)
+                continue
             if youtube_gagal:
                 hasil["dilewati"] += len(karya_akun)
                 continue

@@ -282,25 +282,14 @@ on_admin_instansi_diperbarui = _konsumen("referensi.admin_instansi.diperbarui",
 
 
 def on_jadwal_harian(cloud_event: CloudEvent) -> None:
-    """The daily tick: fan the pending SKPs and predicates out in chunks (once per tick id)."""
+    """The daily tick (Cloud Scheduler: identity from the delivery's messageId + publishTime): fan the
+    pending SKPs and predicates out in chunks, page by page, once per tick (safe to redeliver)."""
     p = bootstrap.default()
     konsumen = "sinkro_on_jadwal_harian"
-    tick = decode_pubsub_cloud_event(cloud_event, JADWAL_SINKRO_HARIAN.name)
-    if service.sudah_diproses(p.db, konsumen, tick.id):
+    tick = p.tick(cloud_event, JADWAL_SINKRO_HARIAN.name)
+    if tick is None or service.sudah_diproses(p.db, konsumen, tick.id):
         return
-    events = service.event_potongan(service.potong(service.butir_tertunda(p.db), p.settings.ukuran_potongan),
-                                    "jadwal_harian")
-    kelompok = [events[i:i + 400] for i in range(0, len(events), 400)] or [[]]  # <= 500 writes a commit
-    for bagian in kelompok[:-1]:
-        p.uow.run(lambda tx, bagian=bagian: [tx.emit(e) for e in bagian])
-    sisa = kelompok[-1]
-
-    def effect(tx, _event) -> None:
-        for e in sisa:
-            tx.emit(e)
-
-    p.consume(cloud_event, JADWAL_SINKRO_HARIAN.name, konsumen, effect)
-    log.info("batch harian dijadwalkan", extra={"potongan": len(events)})
+    service.jadwalkan_harian(p, konsumen, tick)
 
 
 def on_batch_dijadwalkan(cloud_event: CloudEvent) -> None:

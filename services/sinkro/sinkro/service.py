@@ -15,6 +15,7 @@ import csv
 import io
 import logging
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from shared.contracts.sinkro import BatchDijadwalkan, ButirSinkro, SinkronisasiB
 from shared.errors import Conflict, DomainError, NotFound
 from shared.events import Event, make_event
 from shared.firestore import (Tx, carry_op_count, collection_name, count, iter_stream, ledger_document, ledger_ref,
-                              read_many, read_snapshot, stream)
+                              read, read_many, read_snapshot, stream)
 from shared.logs import get_logger
 from sinkro.domain import cermin as cm
 from sinkro.domain.akses import Pelaku, pastikan_boleh
@@ -555,15 +556,6 @@ def ekspor_csv(p, sub: str, email: str | None, s: Saring) -> Iterable[str]:
 # The scheduled batch (issue 7 item 6)
 # ======================================================================
 
-def butir_tertunda(db: firestore.Client) -> list[tuple[str, str, str]]:
-    """Every agreed SKP and set predicate whose current version e-Kinerja has not accepted yet."""
-    butir = []
-    for koleksi, jenis in (("rencana", "skp"), ("predikat", "predikat")):
-        q = _col(db, koleksi).where(filter=FieldFilter("perlu_sinkro", "==", True)).select(["ptk_id", "periode"])
-        butir += [(d.get("ptk_id"), jenis, d.get("periode")) for d in stream(q)]
-    return sorted(butir, key=lambda b: (b[0], URUTAN_JENIS[b[1]], b[2]))
-
-
 def potong(butir: list[tuple[str, str, str]], ukuran: int) -> list[list[tuple[str, str, str]]]:
     """Chunks of about `ukuran` items; a pegawai's items stay in one chunk (SKP before predicate)."""
     potongan: list[list[tuple[str, str, str]]] = [[]]
@@ -574,10 +566,95 @@ def potong(butir: list[tuple[str, str, str]], ukuran: int) -> list[list[tuple[st
     return [c for c in potongan if c]
 
 
-def event_potongan(potongan: list[list[tuple[str, str, str]]], alasan: str) -> list[Event]:
-    return [make_event(LAYANAN, "sinkro.batch.dijadwalkan", BatchDijadwalkan(
-        batch_id=uuid.uuid4().hex, alasan=alasan,
-        butir=[ButirSinkro(pegawai_id=a, jenis=b, periode=c) for a, b, c in chunk])) for chunk in potongan]
+def event_potongan(potongan: list[list[tuple[str, str, str]]], alasan: str,
+                   id_dari: Callable[[int], str] | None = None) -> list[Event]:
+    """One `sinkro.batch.dijadwalkan` per chunk; `id_dari(i)` gives chunk i a deterministic id (event
+    id = batch id), so the same chunk emitted twice is one chunk to its consumer."""
+    events = []
+    for i, chunk in enumerate(potongan):
+        batch_id = id_dari(i) if id_dari else uuid.uuid4().hex
+        event = make_event(LAYANAN, "sinkro.batch.dijadwalkan", BatchDijadwalkan(
+            batch_id=batch_id, alasan=alasan,
+            butir=[ButirSinkro(pegawai_id=a, jenis=b, periode=c) for a, b, c in chunk]))
+        events.append(event.model_copy(update={"id": batch_id}) if id_dari else event)
+    return events
+
+
+# --- the daily batch: paged fan-out, safe to redo ---------------------------------------------
+# Source documents of both kinds share their id, cm.kunci(pegawai, periode), so one cursor over
+# document ids walks SKPs and predicates together and a pegawai's SKP and predicate of a periode
+# land in the same page (and chunk): the SKP is still sent first (#13).
+UKURAN_HALAMAN = 1000  # documents per kind per page: <= 2,000 items, ~20 chunk events + 1 write a commit
+ANGGARAN_HARIAN_DETIK = 80.0  # below the tick consumer's 120 s timeout (= its push ack deadline)
+
+
+class HarianBelumSelesai(RuntimeError):
+    """The daily fan-out ran out of its time budget: raised so Pub/Sub delivers the tick again; the
+    next delivery continues after the last committed page."""
+
+
+def halaman_tertunda(db: firestore.Client, setelah: str | None,
+                     ukuran: int = UKURAN_HALAMAN) -> tuple[list[tuple[str, str, str]], str | None]:
+    """One page of pending items whose source document id comes after `setelah`: (items in send
+    order, the id the next page starts after, or None when this was the last page)."""
+    per_jenis = {}
+    for koleksi, jenis in (("rencana", "skp"), ("predikat", "predikat")):
+        # An equality-only query runs in document-id order on the single-field index (no composite);
+        # a snapshot cursor keeps it so (the client orders by __name__ for it).
+        q = _col(db, koleksi).where(filter=FieldFilter("perlu_sinkro", "==", True)).limit(ukuran)
+        if setelah is not None:
+            q = q.start_after(firestore.DocumentSnapshot(_col(db, koleksi).document(setelah), {}, True,
+                                                         None, None, None))
+        per_jenis[jenis] = stream(q.select(["ptk_id", "periode"]))
+    # a kind that filled its page may have more: the page ends at the smallest such last id
+    sampai = min((docs[-1].id for docs in per_jenis.values() if len(docs) >= ukuran), default=None)
+    butir = [(d.get("ptk_id"), jenis, d.get("periode")) for jenis, docs in per_jenis.items() for d in docs
+             if sampai is None or d.id <= sampai]
+    return sorted(butir, key=lambda b: (b[0], URUTAN_JENIS[b[1]], b[2])), sampai
+
+
+def jadwalkan_harian(p, konsumen: str, tick: Event, ukuran_halaman: int = UKURAN_HALAMAN,
+                     anggaran_detik: float = ANGGARAN_HARIAN_DETIK, jam: Callable[[], float] = time.monotonic
+                     ) -> dict[str, int]:
+    """Fan the pending SKPs and predicates out, page by page: each page is one transaction with
+    its chunk events (outbox) and the tick's progress (page number, cursor) in the ledger. Chunk ids
+    are derived from the tick id, page and position, and a page already committed is skipped, so a
+    redelivered tick (or two deliveries at once) emits no chunk twice. The last page writes the
+    tick's ledger entry. Out of time budget: raises HarianBelumSelesai (redelivered; continues)."""
+    mulai = jam()
+    kemajuan_ref = ledger_ref(p.db, LAYANAN, konsumen, f"{tick.id}~kemajuan")
+    kemajuan = read(kemajuan_ref) or {"halaman": 0, "setelah": None}
+    hitung = {"halaman": 0, "potongan": 0, "butir": 0}
+    while not kemajuan.get("selesai"):
+        if jam() - mulai >= anggaran_detik:
+            log.warning("daily fan-out out of time; continues on redelivery",
+                        extra={"event_id": tick.id, "halaman": kemajuan["halaman"]} | hitung)
+            raise HarianBelumSelesai(f"daily fan-out stopped at page {kemajuan['halaman']}")
+        halaman = int(kemajuan["halaman"])
+        butir, sampai = halaman_tertunda(p.db, kemajuan.get("setelah"), ukuran_halaman)
+        events = event_potongan(potong(butir, p.settings.ukuran_potongan), "jadwal_harian",
+                                lambda i, h=halaman: cm.kunci(tick.id, str(h), str(i)))
+
+        def work(tx: Tx, halaman=halaman, events=events, sampai=sampai, n=len(butir)) -> tuple[dict, bool]:
+            sekarang = tx.get(kemajuan_ref) or {"halaman": 0}
+            if int(sekarang["halaman"]) != halaman:  # another delivery committed this page already
+                return sekarang, False
+            for e in events:
+                tx.emit(e)
+            baru = ledger_document(konsumen, tick) | {"halaman": halaman + 1, "setelah": sampai,
+                                                      "selesai": sampai is None}
+            tx.set(kemajuan_ref, baru)
+            if sampai is None:
+                tx.set(ledger_ref(tx.db, LAYANAN, konsumen, tick.id), ledger_document(konsumen, tick))
+            return baru, True
+
+        kemajuan, ditulis = p.uow.run(work)
+        if ditulis:
+            hitung["halaman"] += 1
+            hitung["potongan"] += len(events)
+            hitung["butir"] += len(butir)
+    log.info("batch harian dijadwalkan", extra={"event_id": tick.id} | hitung)
+    return hitung
 
 
 _kunci_pembatas = threading.Lock()
