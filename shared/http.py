@@ -75,15 +75,21 @@ _PESAN_VALIDASI = {
 }
 
 
-def problem(status: int, kode: str, pesan: str, instance: str | None = None, detail: str | None = None,
-            **extra: Any) -> flask.Response:
+def problem_body(status: int, kode: str, pesan: str, instance: str | None = None, detail: str | None = None,
+                 **extra: Any) -> bytes:
     """An RFC 9457 problem: `detail` says what happened this time (default: `pesan`, which does)."""
     body = {"type": f"https://pmm.kemdikbud.go.id/masalah/{kode}", "title": kode, "status": status,
             "detail": detail or pesan, "kode": kode, "pesan": pesan}
     if instance:
         body["instance"] = instance
     body.update({k: v for k, v in extra.items() if v is not None})
-    return flask.Response(json.dumps(body, ensure_ascii=False, default=str), status=status, mimetype=PROBLEM)
+    return json.dumps(body, ensure_ascii=False, default=str).encode()
+
+
+def problem(status: int, kode: str, pesan: str, instance: str | None = None, detail: str | None = None,
+            **extra: Any) -> flask.Response:
+    return flask.Response(problem_body(status, kode, pesan, instance, detail, **extra), status=status,
+                          mimetype=PROBLEM)
 
 
 def validation_problem(exc: ValidationError, where: str) -> flask.Response:
@@ -455,6 +461,8 @@ class Api:
             default_errors = {} if r.auth == "public" else {401: "Token tidak valid atau tidak ada"}
             if r.body or r.query:
                 default_errors[422] = "Isian tidak valid"
+            if r.batas:
+                default_errors[429] = "terlalu_banyak_permintaan: batas per pengguna habis (Retry-After)"
             for code, desc in {**default_errors, **r.errors}.items():
                 responses[str(code)] = {"description": desc, **problem_ref}
             op["responses"] = responses
