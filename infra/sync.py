@@ -447,6 +447,14 @@ def build_firestore() -> dict[str, Any]:
              "indexed": False, "why": "TTL: ledger entries only have to outlive redeliveries; a TTL field is "
                                       "not queried, and an index on it would be a monotonic hotspot"},
         ]
+    from shared.batas import KOLEKSI as BATAS
+
+    for service in services():  # the rate-limit counters (shared/batas.py) of services whose routes declare one
+        if f"{service}_api" in entry_points(service) and any(r.batas for r in api_of(service).routes):
+            batas = collection_name(service, BATAS)
+            fields.append({"key": f"{batas}.kedaluwarsa", "collection": batas, "field": "kedaluwarsa", "ttl": True,
+                           "indexed": False, "why": "TTL: a rate-limit window's counter is useless a day after "
+                                                    "the window; never queried (documents are read by id)"})
     composite = _load_json(INDEXES)["composite"]
     for i, idx in enumerate(composite):
         idx.setdefault("key", f"{idx['collection']}:" + ",".join(f"{f['field']}:{f.get('order', 'ARRAY')}"

@@ -37,6 +37,8 @@ LOCAL_EKINERJA_KEY = "kunci-pmm-untuk-ekinerja-lokal"
 LOCAL_PARTNER_KEY = "kunci-ekinerja-untuk-pmm-lokal"
 SERVICES = {"karya": "karya", "umpan_balik": "umpan-balik", "kinerja": "kinerja", "sinkro": "sinkro"}
 JAVA_HEAP = os.environ.get("PMM_EMULATOR_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC")
+# The PMM web app's development server; a page there may call the local APIs (CORS).
+WEB_DEV_ORIGIN = "http://localhost:3000"
 
 
 @dataclass
@@ -89,7 +91,8 @@ SERVICE_ENV: dict[str, Callable[["LocalCloud"], dict[str, str]]] = {}
 
 class LocalCloud:
     def __init__(self, state_dir: Path | None = None, ports: Ports | None = None, project: str = "demo-pmm",
-                 python: str | None = None, workers: int = 2, threads: int = 4) -> None:
+                 python: str | None = None, workers: int = 2, threads: int = 4,
+                 cors_origins: tuple[str, ...] | None = None) -> None:
         if not project.startswith("demo-"):
             raise ValueError("the local cloud only runs `demo-` projects (no real project is ever touched)")
         self.local_dir = Path(os.environ.get("PMM_LOCAL_DIR", ROOT / ".local"))
@@ -98,6 +101,8 @@ class LocalCloud:
         self.project = project
         self.python = python or sys.executable
         self.workers, self.threads = workers, threads
+        self.cors_origins = cors_origins or tuple(
+            o for o in os.environ.get("PMM_CORS_ORIGINS", WEB_DEV_ORIGIN).split(",") if o)
 
     # --- configuration shared by every function
     @property
@@ -122,6 +127,7 @@ class LocalCloud:
             "PMM_S3_BUCKET": "pmm-berkas",
             "AWS_ACCESS_KEY_ID": "lokal", "AWS_SECRET_ACCESS_KEY": "lokal", "AWS_DEFAULT_REGION": "us-east-1",
             "PMM_LOCAL_DIR": str(self.local_dir),
+            "PMM_CORS_ORIGINS": ",".join(self.cors_origins),
             # Outside systems' stand-ins (local/standins/), and local-only secrets.
             "PMM_GOOGLE_OAUTH_AUTH_URL": f"http://127.0.0.1:{p.google}/o/oauth2/v2/auth",
             "PMM_GOOGLE_TOKEN_URL": f"http://127.0.0.1:{p.google}/token",

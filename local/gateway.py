@@ -1,7 +1,17 @@
-"""The local stand-in for API Gateway: one base URL for the four APIs.
+"""The local stand-in for production's front door: a global external Application Load
+Balancer with one serverless NEG per service's HTTP function, routing by path prefix:
+`/v1/karya/...` to karya_api, `/v1/umpan-balik/...` to umpan_balik_api, and so on;
+anything else answers 404 as problem+json.
 
-`/v1/karya/...` goes to the karya function, `/v1/umpan-balik/...` to
-umpan_balik, and so on; everything else answers 404 as problem+json.
+What it does as the load balancer does (and what the functions may rely on):
+- the request goes through unchanged: the caller's `Authorization: Bearer <token>` is
+  neither moved nor replaced (no `X-Forwarded-Authorization`: a load balancer calls the
+  function without an identity of its own), the body streams through (chunked too);
+- it adds what Google's front end adds: `X-Forwarded-For: <client>, <load balancer>`
+  (appended to what the client sent), `X-Forwarded-Proto`, `Via: 1.1 google`, and the
+  trace headers `X-Cloud-Trace-Context` and `traceparent` (kept when the client sent
+  them, else one new trace for both);
+- it does no CORS: the functions answer preflights and add `Access-Control-Allow-Origin`.
 Connections to the functions are kept alive per thread.
 
     python -m local.gateway --port 8080 --upstreams karya=8081,umpan-balik=8082,...
@@ -9,8 +19,9 @@ Connections to the functions are kept alive per thread.
 from __future__ import annotations
 
 import argparse
-import json
 import mimetypes
+import re
+import secrets
 import sys
 import threading
 import time
@@ -21,6 +32,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 from functions_framework._http.gunicorn import GunicornApplication
 
+from shared.http import PROBLEM, problem_body
+
 # Keep-alive: clients (browsers, Locust) may idle between requests far longer than gunicorn's
 # default 2 s, and a connection closed under them fails their next request; Google's front end keeps
 # idle client connections for 610 s, so does this gateway. Function hosts keep theirs for
@@ -30,6 +43,32 @@ HOST_KEEPALIVE_SECONDS = 75
 UPSTREAM_IDLE_SECONDS = 30
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "content-length", "content-encoding", "host"}
+
+
+LB_ADDRESS = "127.0.0.1"  # the load balancer's own address in X-Forwarded-For
+BODY_CHUNK = 64 * 1024
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+_XCTC = re.compile(r"^([0-9a-f]{32})/(\d+)(;o=([01]))?$")
+
+
+def front_end_headers(environ: dict, headers: dict[str, str]) -> dict[str, str]:
+    """The request headers as Google's front end forwards them to a serverless NEG."""
+    out = dict(headers)
+    client = environ.get("REMOTE_ADDR", "")
+    out["X-Forwarded-For"] = ", ".join(v for v in (headers.get("X-Forwarded-For"), client, LB_ADDRESS) if v)
+    out["X-Forwarded-Proto"] = environ.get("wsgi.url_scheme", "http")
+    out["Via"] = ", ".join(v for v in (headers.get("Via"), "1.1 google") if v)
+    tp = _TRACEPARENT.match(headers.get("Traceparent", ""))
+    xctc = _XCTC.match(headers.get("X-Cloud-Trace-Context", ""))
+    if tp:
+        trace, span, sampled = tp.group(1), int(tp.group(2), 16), tp.group(3) == "01"
+    elif xctc:
+        trace, span, sampled = xctc.group(1), int(xctc.group(2)) % 2**64, xctc.group(4) == "1"
+    else:
+        trace, span, sampled = secrets.token_hex(16), secrets.randbits(63) or 1, True
+    out.setdefault("X-Cloud-Trace-Context", f"{trace}/{span};o={int(sampled)}")
+    out["Traceparent"] = headers.get("Traceparent") if tp else f"00-{trace}-{span:016x}-{'01' if sampled else '00'}"
+    return out
 
 
 # The API explorer (local/explorer/): static pages under /_explorer/, Swagger UI's assets from the
@@ -69,7 +108,8 @@ def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
             if found is None:
                 pesan = ("Berkas penjelajah API tidak ada. Aset Swagger UI dipasang oleh `make up` "
                          "(local/explorer/node_modules)." if "/swagger-ui/" in path else "Alamat yang diminta tidak ada.")
-                return problem(start_response, "404 Not Found", "rute_tidak_ditemukan", pesan)
+                return problem(start_response, "404 Not Found", "rute_tidak_ditemukan", pesan,
+                               f"Tidak ada berkas penjelajah API di {path}.")
             body = found.read_bytes()
             ctype = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
             if ctype.startswith("text/") or ctype in ("application/javascript", "application/json"):
@@ -93,9 +133,9 @@ def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
         local.used = now
         return local.session
 
-    def problem(start_response, status: str, kode: str, pesan: str):
-        body = json.dumps({"status": int(status.split()[0]), "kode": kode, "pesan": pesan}).encode()
-        start_response(status, [("Content-Type", "application/problem+json"), ("Content-Length", str(len(body)))])
+    def problem(start_response, status: str, kode: str, pesan: str, detail: str):
+        body = problem_body(int(status.split()[0]), kode, pesan, detail=detail)
+        start_response(status, [("Content-Type", PROBLEM), ("Content-Length", str(len(body))), ("Via", "1.1 google")])
         return [body]
 
     def app(environ, start_response):
@@ -107,7 +147,9 @@ def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
         if path.startswith("/_explorer/") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             return explorer(start_response, path)
         if len(parts) < 3 or parts[1] != "v1" or parts[2] not in upstreams:
-            return problem(start_response, "404 Not Found", "rute_tidak_ditemukan", "Alamat yang diminta tidak ada.")
+            return problem(start_response, "404 Not Found", "rute_tidak_ditemukan", "Alamat yang diminta tidak ada.",
+                           f"Tidak ada layanan di {path}; alamat API berbentuk /v1/<layanan>/... "
+                           f"({', '.join(sorted(upstreams))}).")
         url = upstreams[parts[2]] + path
         if environ.get("QUERY_STRING"):
             url += "?" + environ["QUERY_STRING"]
@@ -115,15 +157,24 @@ def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
                    if key.startswith("HTTP_") and key[5:].replace("_", "-").lower() not in HOP_BY_HOP}
         if environ.get("CONTENT_TYPE"):
             headers["Content-Type"] = environ["CONTENT_TYPE"]
+        headers = front_end_headers(environ, headers)
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else None
+        stream = environ["wsgi.input"]
+        if length:
+            body = stream.read(length)
+        elif "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            body = iter(lambda: stream.read(BODY_CHUNK), b"")  # streamed on, chunked, as the body arrives
+        else:
+            body = None
         try:
             upstream = session().request(environ["REQUEST_METHOD"], url, headers=headers, data=body,
                                          timeout=60, allow_redirects=False)
         except requests.RequestException:
             return problem(start_response, "502 Bad Gateway", "layanan_tidak_tersedia",
-                           "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi.")
+                           "Layanan sedang tidak dapat dihubungi. Coba lagi sebentar lagi.",
+                           f"Layanan {parts[2]} tidak menjawab.")
         out_headers = [(k, v) for k, v in upstream.headers.items() if k.lower() not in HOP_BY_HOP]
+        out_headers.append(("Via", "1.1 google"))
         out_headers.append(("Content-Length", str(len(upstream.content))))
         start_response(f"{upstream.status_code} {upstream.reason}", out_headers)
         return [upstream.content]

@@ -375,8 +375,12 @@ def bab_sinkro(c: Cerita, d: Dunia) -> None:
 
     def sudah_ada_skp():  # the dry run answers #2 until the kinerja event has reached the sinkro mirror
         r = c._sesi(g).post(f"{c.base}/v1/sinkro/sinkronisasi/periksa", json=body, timeout=30)
+        if r.status_code == 429:  # the user's sync budget (PMM_BATAS_SINKRO_MENIT): wait as the answer says
+            time.sleep(min(int(r.headers.get("Retry-After", "5")), 60))
+            return False
         return r.json().get("nomor_galat") != 2 and (r.status_code, r.json().get("nomor_galat"))
-    status, nomor = c.tunggu(sudah_ada_skp, "SKP di cermin sinkro (the SKP reaching sinkro)")
+    # every check counts against the user's per-minute sync budget: ask as a person would, not twice a second
+    status, nomor = c.tunggu(sudah_ada_skp, "SKP di cermin sinkro (the SKP reaching sinkro)", timeout=150, jeda=3)
     c.catat(f"SKP sudah diterima Sinkro PMM; pemeriksaan awal (dry run) ← {status}"
             + (f", galat #{nomor}" if nomor else ""))
     c.aksi(g.nama, "klik \"Sinkro PMM\" (syncs the SKP)")

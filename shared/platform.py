@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from cloudevents.http import CloudEvent
 
+from shared.batas import PembatasFirestore
 from shared.consumer import consume, decode_tick
 from shared.contracts.platform import OUTBOX_SAPU
 from shared.events import Event, EventPayload
@@ -23,7 +24,7 @@ from shared.firestore import Tx, UnitOfWork, collection_name, firestore_client
 from shared.http import Api
 from shared.identity import TokenVerifier
 from shared.outbox import PubSubOutbox
-from shared.settings import Settings
+from shared.settings import Settings, SettingsError
 
 
 CRASH_FILE_ENV = "PMM_UJI_MATI_SETELAH_COMMIT"
@@ -78,7 +79,22 @@ class Platform:
         api.project_id = self.settings.project_id
         api.max_body_bytes = self.settings.max_body_bytes
         api.allow_time_override = self.settings.environment in ("local", "test")
+        api.cors_origins = frozenset(self.settings.cors_origins)
+        api.pembatas = self.pembatas_untuk(api)
         return api
+
+    def pembatas_untuk(self, api: Api) -> PembatasFirestore | None:
+        """The rate limiter of the routes that declare `batas`; each budget's size is its Settings
+        field (a missing field fails the wiring, not the first limited request)."""
+        daftar = {b for r in api.routes for b in r.batas}
+        if not daftar:
+            return None
+        hilang = sorted(b.setelan for b in daftar if not hasattr(self.settings, b.setelan))
+        if hilang:
+            raise SettingsError(f"{type(self.settings).__name__} lacks the rate-limit fields {', '.join(hilang)}")
+        # Its own unit of work: no outbox, and no crash hook (fault injection is for the use case's commit).
+        return PembatasFirestore(lambda: UnitOfWork(self.db, self.service),
+                                 lambda batas: getattr(self.settings, batas.setelan))
 
     def consume(self, cloud_event: CloudEvent, topic: str, consumer: str,
                 effect: Callable[[Tx, Event[Any]], None], payload: type[EventPayload] | None = None) -> str:

@@ -9,10 +9,11 @@ Services extend `Settings` with their own fields (see each service's
 from __future__ import annotations
 
 import functools
-from typing import Literal, TypeVar
+import re
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SettingsError(RuntimeError):
@@ -53,6 +54,20 @@ class Settings(BaseSettings):
     s3_bucket: str = Field("pmm-berkas", alias="PMM_S3_BUCKET", description="bucket for uploaded files")
     max_body_bytes: int = Field(256 * 1024, alias="PMM_MAX_BODY_BYTES", ge=1024,
                                 description="largest JSON body an API accepts")
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), alias="PMM_CORS_ORIGINS",
+        description="web origins (scheme://host[:port], comma-separated) whose pages may call the APIs (CORS)")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, v: object) -> object:
+        items = [o.strip() for o in v.split(",")] if isinstance(v, str) else v
+        if isinstance(items, (list, tuple)):
+            for o in items:
+                if o and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?", o):
+                    raise ValueError(f"{o!r} bukan origin (scheme://host[:port], tanpa path atau '*')")
+            return tuple(o for o in items if o)
+        return v
 
     @property
     def uses_emulators(self) -> bool:

@@ -132,6 +132,7 @@ module "functions" {
   kms_token_key_id      = module.kms.token_key_id
   ekinerja_url          = var.ekinerja_url
   public_url            = var.public_url
+  cors_origins          = var.cors_origins
   scaling_defaults      = var.scaling_defaults
   scaling               = var.scaling
   depends_on            = [module.firestore]

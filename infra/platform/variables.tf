@@ -49,7 +49,7 @@ variable "public_url" {
 }
 
 variable "cors_origins" {
-  description = "web origins allowed to upload with pre-signed URLs"
+  description = "web origins of the PMM web app: allowed to upload with pre-signed URLs and to call the APIs (CORS)"
   type        = list(string)
 }
 

@@ -4,15 +4,22 @@ the same code as `make up`, and stopped by process group at the end."""
 from __future__ import annotations
 
 import os
+import socket
 
 import pytest
 import requests
 
-from local.cloud import LocalCloud, Ports, emulator_env
+from local.cloud import WEB_DEV_ORIGIN, LocalCloud, Ports, emulator_env
 from local.identity import mint
 from tests.support import require_emulators
 
 PROJECT = "demo-pmm-e2e"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +27,10 @@ def stack(tmp_path_factory):
     local_dir = tmp_path_factory.mktemp("local")
     saved = os.environ.get("PMM_LOCAL_DIR")
     os.environ["PMM_LOCAL_DIR"] = str(local_dir)
-    cloud = LocalCloud(state_dir=local_dir / "run", ports=Ports.free(), project=PROJECT)
+    # The browser test's web page is served from its own port: an allowed origin by settings, like
+    # production's web app (PMM_CORS_ORIGINS), besides the web app's development origin.
+    cloud = LocalCloud(state_dir=local_dir / "run", ports=Ports.free(), project=PROJECT,
+                       cors_origins=(WEB_DEV_ORIGIN, f"http://127.0.0.1:{free_port()}"))
     cloud.up()
     try:
         with emulator_env(cloud):

@@ -12,6 +12,8 @@ locals {
     "ref:kms_token_key"    = var.kms_token_key_id
     "ref:ekinerja_url"     = var.ekinerja_url
     "ref:public_url"       = var.public_url
+    # PMM_CORS_ORIGINS: the front door (load balancer) does no CORS, the functions answer it.
+    "ref:cors_origins" = join(",", var.cors_origins)
   }
 
   scaling = { for name, f in var.functions : name => merge(

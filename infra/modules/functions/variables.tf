@@ -71,6 +71,11 @@ variable "public_url" {
   type = string
 }
 
+variable "cors_origins" {
+  description = "web origins whose pages may call the APIs (PMM_CORS_ORIGINS; the functions answer CORS)"
+  type        = list(string)
+}
+
 variable "scaling_defaults" {
   description = "per role (api, consumer, sweeper): instances, concurrency, cpu, memory, timeout"
   type = map(object({

@@ -37,6 +37,7 @@ from typing import Any
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 
+from shared.batas import Jatah, JatahSetelan
 from shared.platform import Platform
 from shared.settings import Settings, SettingsError, load_settings
 
@@ -88,6 +89,13 @@ class KaryaSettings(Settings):
                                    description="version of the Terms/Privacy text a teacher consents to (K5)")
     batas_periksa_video: int = Field(500, alias="PMM_BATAS_PERIKSA_VIDEO", ge=1, le=5000,
                                      description="karya re-checked per scheduler tick")
+    # Per-teacher budgets on the routes that spend the app's YouTube quota (10,000 units a day for
+    # everyone; OWASP API4): a loop is stopped within a minute, and one teacher can spend about 1 %
+    # of the day. A normal import (connect, a page of uploads, pick, save) costs 3-4 units.
+    batas_youtube_menit: JatahSetelan = Field(Jatah(20, 60), alias="PMM_BATAS_YOUTUBE_MENIT",
+                                              description="YouTube-spending requests per teacher: <jumlah>/<detik>")
+    batas_youtube_hari: JatahSetelan = Field(Jatah(100, 86400), alias="PMM_BATAS_YOUTUBE_HARI",
+                                             description="YouTube-spending requests per teacher a day (UTC day)")
 
     @field_validator("kunci_enkripsi_token")
     @classmethod

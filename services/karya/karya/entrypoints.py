@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from cloudevents.http import CloudEvent
 
+from shared.batas import Batas
 from shared.http import Api, Ctx
 
 from karya import bootstrap, service
@@ -41,6 +42,8 @@ api = Api("karya", "karya", "Bukti Karya API",
 
 E404_KARYA = "karya_tidak_ditemukan (also for a karya of someone else)"
 E_YT = "akun_youtube_kedaluwarsa, kuota_youtube_habis, youtube_tidak_tersedia"
+# Every route that calls YouTube (or Google's OAuth token exchange) counts against both budgets.
+BATAS_YOUTUBE = (Batas("youtube_menit", "batas_youtube_menit"), Batas("youtube_hari", "batas_youtube_hari"))
 
 
 def handle_http(request):
@@ -71,6 +74,7 @@ def mulai_otorisasi(ctx: Ctx):
 
 
 @api.route("GET", "/youtube/callback", query=CallbackQuery, response=AkunView, status=201,
+           batas=BATAS_YOUTUBE,
            summary="OAuth callback: code + state of the signed-in user; stores the account (K3, K4)",
            errors={400: "state_tidak_valid, state_kedaluwarsa, login_youtube_dibatalkan, kode_otorisasi_tidak_valid",
                    403: "state_pengguna_lain, izin_youtube_tidak_diberikan", 409: "state_sudah_dipakai",
@@ -94,6 +98,7 @@ def putuskan_akun(ctx: Ctx, akun_id: str):
 
 
 @api.route("GET", "/youtube/akun/<akun_id>/video", query=UnggahanQuery, response=UnggahanView,
+           batas=BATAS_YOUTUBE,
            summary="Uploads of a connected channel, 50 a page, newest first (1 quota unit) (K3)",
            errors={404: "akun_youtube_tidak_ditemukan", 403: E_YT})
 def unggahan(ctx: Ctx, akun_id: str):
@@ -104,6 +109,7 @@ def unggahan(ctx: Ctx, akun_id: str):
 # --- 2./3. draft, pick, save --------------------------------------------------------------
 
 @api.route("POST", "/draf", body=PilihVideoBody, response=DrafView, status=201,
+           batas=BATAS_YOUTUBE,
            summary="Pick a video of my connected channel (1 quota unit) (K3)",
            errors={404: "akun_youtube_tidak_ditemukan, video_tidak_ditemukan",
                    422: "video_bukan_milik_kanal, video_privat, video_tidak_dapat_disematkan, video_belum_diproses, "
@@ -114,6 +120,7 @@ def pilih_video(ctx: Ctx):
 
 
 @api.route("PUT", "/draf/<draf_id>/video", body=GantiVideoBody, response=DrafView,
+           batas=BATAS_YOUTUBE,
            summary="Ganti Video: swap the video of an unsaved draft (1 quota unit) (K4)",
            errors={404: "draf_tidak_ditemukan", 409: "versi_tidak_cocok"})
 def ganti_video(ctx: Ctx, draf_id: str):
@@ -121,6 +128,7 @@ def ganti_video(ctx: Ctx, draf_id: str):
 
 
 @api.route("POST", "/draf/<draf_id>/simpan", body=SimpanKaryaBody, response=KaryaView, status=201,
+           batas=BATAS_YOUTUBE,
            summary="Simpan Video: metadata + consent; publishes karya.karya.dipublikasikan (1 quota unit) (K5)",
            errors={404: "draf_tidak_ditemukan, video_tidak_ditemukan",
                    422: "persetujuan_wajib, judul_wajib, judul_terlalu_panjang, deskripsi_wajib, "

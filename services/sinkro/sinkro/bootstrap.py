@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import Field
 
+from shared.batas import Jatah, JatahSetelan
 from shared.errors import DomainError
 from shared.http import Api, Principal
 from shared.identity import ApiKeyVerifier, parse_hashed_keys
@@ -43,6 +44,17 @@ class SinkroSettings(Settings):
                                     description="base of the full-jitter backoff for #9, seconds")
     batas_waktu_baca: float = Field(10.0, alias="PMM_SINKRO_BATAS_WAKTU", gt=0, le=60,
                                     description="read timeout of one e-Kinerja call, seconds")
+    # Per-caller budgets (OWASP API4) on the routes that make us check and call e-Kinerja. A person
+    # (a teacher for themself, an Admin Instansi for pegawai one by one) shares one budget between
+    # "sync" and "check"; bulk work is the daily batch's. The partner API has one budget per partner:
+    # one document per window takes its writes, so 60 a minute stays near Firestore's sustained
+    # one write a second per document.
+    batas_sinkro_menit: JatahSetelan = Field(Jatah(10, 60), alias="PMM_BATAS_SINKRO_MENIT",
+                                             description="sync/check requests per user: <jumlah>/<detik>")
+    batas_sinkro_hari: JatahSetelan = Field(Jatah(200, 86400), alias="PMM_BATAS_SINKRO_HARI",
+                                            description="sync/check requests per user a day (UTC day)")
+    batas_mitra_menit: JatahSetelan = Field(Jatah(60, 60), alias="PMM_BATAS_MITRA_MENIT",
+                                            description="partner API sync requests per partner: <jumlah>/<detik>")
 
 
 class SinkroPlatform(Platform):

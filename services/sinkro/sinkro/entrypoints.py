@@ -8,6 +8,7 @@ import flask
 from cloudevents.http import CloudEvent
 from pydantic import BaseModel, Field
 
+from shared.batas import Batas
 from shared.consumer import decode_pubsub_cloud_event
 from shared.contracts.sinkro import BATCH_DIJADWALKAN, JADWAL_SINKRO_HARIAN
 from shared.http import Api, Ctx
@@ -30,6 +31,9 @@ GALAT_SINKRO = {403: "Bukan untuk Anda (S1)", 404: "Pegawai tidak ditemukan",
                 409: "#12 SKP unor lain (pakai tetap_lakukan_sinkro) atau data belum siap",
                 422: "Galat sinkro #1-#20 (nomor_galat, aktor, tindak_lanjut)",
                 502: "#6/#8 ditolak e-Kinerja", 503: "#9 e-Kinerja gangguan (sudah dicoba ulang)"}
+# A person's "sync" and "check" share one budget; the partner API has its own, per partner.
+BATAS_SINKRO = (Batas("sinkro_menit", "batas_sinkro_menit"), Batas("sinkro_hari", "batas_sinkro_hari"))
+BATAS_MITRA = Batas("mitra_menit", "batas_mitra_menit")
 
 
 def handle_http(request):
@@ -180,13 +184,13 @@ def _minta(ctx: Ctx, uji: bool) -> HasilSinkroView:
     return HasilSinkroView.of(hasil)
 
 
-@api.route("POST", "/sinkronisasi", body=MintaSinkro, response=HasilSinkroView,
+@api.route("POST", "/sinkronisasi", body=MintaSinkro, response=HasilSinkroView, batas=BATAS_SINKRO,
            summary="Sinkro PMM: kirim SKP, predikat atau data Plt. ke e-Kinerja (S1)", errors=GALAT_SINKRO)
 def sinkronisasi(ctx: Ctx):
     return _minta(ctx, uji=False)
 
 
-@api.route("POST", "/sinkronisasi/periksa", body=MintaSinkro, response=HasilSinkroView,
+@api.route("POST", "/sinkronisasi/periksa", body=MintaSinkro, response=HasilSinkroView, batas=BATAS_SINKRO,
            summary="Uji coba: pemeriksaan yang sama tanpa mengirim (S3)", errors=GALAT_SINKRO)
 def periksa(ctx: Ctx):
     return _minta(ctx, uji=True)
@@ -240,6 +244,7 @@ def log_csv(ctx: Ctx):
 
 
 @api.route("POST", "/mitra/sinkronisasi", auth="partner", body=MintaSinkroMitra, response=HasilSinkroView,
+           batas=BATAS_MITRA,
            summary="API mitra: e-Kinerja meminta Sinkro PMM untuk satu NIP (x-api-key)",
            errors={401: "#6 xApiKey tidak ada di whitelist", **GALAT_SINKRO})
 def mitra_sinkronisasi(ctx: Ctx):
