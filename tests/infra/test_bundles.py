@@ -78,7 +78,8 @@ def _fake_env(f: dict) -> dict[str, str]:
                  "ref:auth_audience": "client.apps.googleusercontent.com", "ref:bucket": "pmm-berkas",
                  "ref:google_client_id": "yt.apps.googleusercontent.com",
                  "ref:kms_token_key": "projects/p/locations/l/keyRings/r/cryptoKeys/token",
-                 "ref:ekinerja_url": "https://ekinerja.invalid", "ref:public_url": "https://pmm.invalid"}
+                 "ref:ekinerja_url": "https://ekinerja.invalid", "ref:public_url": "https://pmm.invalid",
+                 "ref:cors_origins": "https://guru.pmm.invalid,https://pmm.invalid"}
     env = {k: fake_refs.get(v, v) for k, v in f["env"].items()}
     env |= {k: "s" * 48 for k in f["secrets"]}
     return env
