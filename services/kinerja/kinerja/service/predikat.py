@@ -261,7 +261,9 @@ def tetapkan_predikat_guru(uow: UnitOfWork, email: str | None, npsn: str, period
             raise DomainError("predikat_belum_lengkap",
                               "Tetapkan Predikat Kinerja untuk setiap guru yang penilaiannya sudah dikirim (isian "
                               "kosong memakai predikat hasil rating).", pegawai_ids=belum)
-        pelanggaran = periksa_kurva(org.predikat, [Predikat(e["predikat"]) for e in entri.values()])
+        # non-ASN teachers may be rated (P1) but the curve is the regulation's for ASN (P12)
+        pelanggaran = periksa_kurva(org.predikat, [Predikat(e["predikat"]) for i, e in entri.items()
+                                                   if i not in penilaian or penilaian[i].asn])
         if pelanggaran:
             raise DomainError(
                 "kurva_distribusi_tidak_terpenuhi",
