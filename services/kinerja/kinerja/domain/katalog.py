@@ -119,7 +119,24 @@ class KatalogPengembangan(FrozenModel):
             raise ValueError("kegiatan dengan kategori tidak dikenal")
         if self.batas_poin.minimal > self.batas_poin.maksimal:
             raise ValueError("batas poin terbalik")
+        # the limits are exact totals a teacher can pick: a data edit that makes them unreachable
+        # (e.g. only 6- and 36-point items, so 32 cannot be met exactly) fails loudly at load
+        for batas in (self.batas_poin.minimal, self.batas_poin.maksimal):
+            if not self.kombinasi(batas):
+                raise ValueError(f"batas poin {batas} tidak dapat dicapai dari kegiatan katalog")
         return self
+
+    def kombinasi(self, total: int) -> tuple[str, ...]:
+        """Fewest catalogue activities (repeats allowed) whose points add up to ``total``; () if none."""
+        if total <= 0:
+            return ()
+        terbaik: list[tuple[str, ...] | None] = [()] + [None] * total
+        for t in range(1, total + 1):
+            for k in self.kegiatan:
+                sebelum = terbaik[t - k.poin] if k.poin <= t else None
+                if sebelum is not None and (terbaik[t] is None or len(sebelum) + 1 < len(terbaik[t])):
+                    terbaik[t] = sebelum + (k.id,)
+        return terbaik[total] or ()
 
 
 # ------------------------------------------------------ tugas tambahan, dll.
