@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from kinerja import bootstrap
 from kinerja.domain import katalog
 from kinerja.domain.observasi import IsianRefleksi, IsianTindakLanjut
+from kinerja.domain.referensi import periksa_npsn
 from kinerja.service import akses, berkas, pelaksanaan, referensi, rencana, sekolah, siklus
 from kinerja.service import penilaian as penilaian_svc
 from kinerja.service import predikat as predikat_svc
@@ -85,6 +86,8 @@ def rute(method: str, path: str, **kw: Any) -> Callable:
     def register(handler: Callable) -> Callable:
         @functools.wraps(handler)
         def wrapped(ctx: Ctx, **params: Any):
+            if "npsn" in params:  # an NPSN in the path is an NPSN: 422 npsn_tidak_valid before any read
+                periksa_npsn(params["npsn"])
             try:
                 return handler(ctx, **params)
             except ValidationError as exc:

@@ -60,12 +60,25 @@ def kenali(tx: Tx, email: str | None, *juga) -> Aktor:
     doc = tx.get(ref) or {}
     ptk_id, kd_id, pengawas_id = doc.get("ptk_id"), doc.get("kepala_dinas_id"), doc.get("pengawas_id")
     if not ptk_id and not kd_id and not pengawas_id:
+        if doc.get("ptk_ditolak"):
+            raise _data_ptk_ditolak(tx.get(tx.ref(repo.DITOLAK, doc["ptk_ditolak"])) or {})
         raise Forbidden("akun_belum_terdaftar",
                         "Akun belajar.id Anda belum terhubung dengan data PTK di Dapodik. Minta Operator Sekolah "
                         "memastikan email belajar.id Anda tercatat di Dapodik, lalu coba lagi setelah data diperbarui.",
                         aktor="operator_sekolah")
     return Aktor(id=ptk_id or kd_id or pengawas_id, ptk_id=ptk_id, kepala_dinas_id=kd_id,
                  dinas_id=doc.get("dinas_id"), pengawas_id=pengawas_id)
+
+
+def _data_ptk_ditolak(ditolak: dict) -> Forbidden:
+    """Dapodik did send the person, but the record was refused (e.g. an invalid NIP): the real reason
+    and who fixes it, not "your e-mail is not in Dapodik" (which sends them to the wrong fix)."""
+    alasan = ditolak.get("pesan") or "data PTK Anda tidak lolos pemeriksaan."
+    tindak_lanjut = ditolak.get("tindak_lanjut") or "Operator Sekolah memperbaiki data PTK Anda di Dapodik."
+    return Forbidden("data_ptk_ditolak",
+                     f"Data PTK Anda sudah dikirim Dapodik, tetapi belum dapat dipakai: {alasan} "
+                     f"{tindak_lanjut}", aktor=ditolak.get("aktor") or "operator_sekolah",
+                     alasan_kode=ditolak.get("kode"), tindak_lanjut=tindak_lanjut)
 
 
 def ptk_saya(tx: Tx, aktor: Aktor) -> Ptk:
