@@ -265,6 +265,19 @@ def test_p1_periode_2_menunggu_konfirmasi_kepala_sekolah(db):
     assert siklus.buka_siklus(uow(db), c.email("guru1"), "2027-2", juli).baru
 
 
+def test_p1_guru_kemenag_diarahkan_ke_ekinerja_tanpa_sinkron(db):
+    """A madrasah (Kemenag) account: a clear message to fill e-Kinerja BKN directly; no cycle, nothing synced."""
+    from kinerja.service import akses
+    surel = "ahmad.guru@madrasah.kemenag.go.id"
+    for fn, args in ((akses.profil, (uow(db), surel)), (siklus.buka_siklus, (uow(db), surel, "2027-1", JAN))):
+        with pytest.raises(DomainError) as info:
+            fn(*args)
+        e = info.value
+        assert (e.kode, e.status, e.extra["aktor"]) == ("guru_kemenag_gunakan_ekinerja", 403, "pegawai")
+        assert "e-Kinerja BKN" in e.pesan
+    assert doc(db, "identitas", repo.hash_email(surel)) is None  # nothing of theirs is kept or synced
+
+
 def test_akun_tak_dikenal_ditolak(db):
     assert kode(siklus.buka_siklus, uow(db), c.email("asing"), "2027-1", JAN) == "akun_belum_terdaftar"
 

@@ -181,6 +181,13 @@ def periksa_email_belajar_id(email: str) -> str:
     return email
 
 
+def akun_kemenag(email: str | None) -> bool:
+    """An account of a madrasah (Kemenag) teacher: the domain they sign in with (data). Their SKP is
+    filled in e-Kinerja BKN directly; PMM runs no cycle for them and syncs nothing (P1, S1)."""
+    host = (email or "").strip().lower().rpartition("@")[2]
+    return bool(host) and any(host == d or host.endswith("." + d) for d in _aturan()["domain_email_kemenag"])
+
+
 Npsn = Annotated[str, AfterValidator(periksa_npsn)]
 Nuptk = Annotated[str, AfterValidator(periksa_nuptk)]
 EmailBelajarId = Annotated[str, AfterValidator(periksa_email_belajar_id)]

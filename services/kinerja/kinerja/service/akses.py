@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kinerja.domain.observasi import PejabatPenilai
-from kinerja.domain.referensi import Dinas, Jabatan, Ptk, Sekolah
+from kinerja.domain.referensi import Dinas, Jabatan, Ptk, Sekolah, akun_kemenag
 from kinerja.service import repo
 from shared.errors import Forbidden, NotFound, Unauthenticated
 from shared.firestore import Tx
@@ -62,6 +62,14 @@ def kenali(tx: Tx, email: str | None, *juga) -> Aktor:
     if not ptk_id and not kd_id and not pengawas_id:
         if doc.get("ptk_ditolak"):
             raise _data_ptk_ditolak(tx.get(tx.ref(repo.DITOLAK, doc["ptk_ditolak"])) or {})
+        if akun_kemenag(email):
+            raise Forbidden("guru_kemenag_gunakan_ekinerja",
+                            "Anda masuk dengan akun madrasah (Kementerian Agama). Pengelolaan Kinerja di PMM untuk "
+                            "guru dan kepala sekolah di bawah Kemendikbudristek; guru dan kepala sekolah Kemenag "
+                            "mengisi SKP langsung di e-Kinerja BKN (kinerja.bkn.go.id). Tidak ada data yang "
+                            "disinkronkan dari PMM untuk akun ini.", aktor="pegawai",
+                            tindak_lanjut="Isi SKP langsung di e-Kinerja BKN; hubungi Admin Instansi Kemenag "
+                                          "bila akun e-Kinerja Anda belum ada.")
         raise Forbidden("akun_belum_terdaftar",
                         "Akun belajar.id Anda belum terhubung dengan data PTK di Dapodik. Minta Operator Sekolah "
                         "memastikan email belajar.id Anda tercatat di Dapodik, lalu coba lagi setelah data diperbarui.",
