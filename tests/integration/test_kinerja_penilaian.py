@@ -62,19 +62,21 @@ def sekolah_penuh(db, guru: int = 3, lain: bool = False) -> dict:
     return {"npsn": npsn, "sid": {i: siklus_id(f"guru-{i}", "2027-1") for i in range(1, guru + 1)}}
 
 
-def rencana_kepala_sekolah(db):
-    """The principal's plan: indicator D3 Kepemimpinan Pembelajaran (P14)."""
+def rencana_kepala_sekolah(db, surel: str = KS, plt_npsn: str | None = None):
+    """A principal's plan (or an SKP sebagai Plt. of `plt_npsn`): indicator D3 Kepemimpinan Pembelajaran (P14)."""
     from kinerja.domain.rencana import InputPengembangan
     from kinerja.service import siklus
     u = uow(db)
-    r = siklus.buka_siklus(u, KS, "2027-1", JAN).rencana
-    r = rencana.cek_data(u, KS, r.rencana_id, r.versi, JAN)
-    assert kode(rencana.pilih_praktik, u, KS, r.rencana_id, r.versi, "D1.2", JAN) == "sub_indikator_tidak_sesuai_jabatan"
-    r = rencana.pilih_praktik(u, KS, r.rencana_id, r.versi, "D3.1", JAN)
-    r = rencana.atur_pengembangan(u, KS, r.rencana_id, r.versi, [InputPengembangan(**x) for x in c.PENGEMBANGAN], JAN)
-    r = rencana.atur_tugas_tambahan(u, KS, r.rencana_id, r.versi, [], JAN)
-    r = rencana.atur_perilaku(u, KS, r.rencana_id, r.versi, c.PERILAKU, JAN)
-    return rencana.simpan_rangkuman(u, KS, r.rencana_id, r.versi, "Kepemimpinan pembelajaran.", JAN)
+    r = siklus.buka_siklus(u, surel, "2027-1", JAN, plt_npsn).rencana
+    r = rencana.cek_data(u, surel, r.rencana_id, r.versi, JAN)
+    assert kode(rencana.pilih_praktik, u, surel, r.rencana_id, r.versi, "D1.2", JAN) == \
+        "sub_indikator_tidak_sesuai_jabatan"
+    r = rencana.pilih_praktik(u, surel, r.rencana_id, r.versi, "D3.1", JAN)
+    r = rencana.atur_pengembangan(u, surel, r.rencana_id, r.versi, [InputPengembangan(**x) for x in c.PENGEMBANGAN],
+                                  JAN)
+    r = rencana.atur_tugas_tambahan(u, surel, r.rencana_id, r.versi, [], JAN)
+    r = rencana.atur_perilaku(u, surel, r.rencana_id, r.versi, c.PERILAKU, JAN)
+    return rencana.simpan_rangkuman(u, surel, r.rencana_id, r.versi, "Kepemimpinan pembelajaran.", JAN)
 
 
 def nilai(db, sid: str, hasil=S, perilaku=S, versi: int = 0, email: str = KS, when=JUN):

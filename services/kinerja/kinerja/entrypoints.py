@@ -122,15 +122,20 @@ def saya(ctx: Ctx):
 
 # --------------------------------------------------------------------- cycle
 @rute("POST", "/siklus", body=BukaSiklusBody, response=SiklusView, status=201,
-      summary="Mulai siklus periode ini di sekolah induk (P1, P15); idempoten")
+      summary="Mulai siklus periode ini di sekolah induk (P1, P15), atau SKP sebagai Plt. Kepala Sekolah "
+              "(plt_npsn, P14); idempoten")
 def buka_siklus(ctx: Ctx):
-    hasil = siklus.buka_siklus(_p().uow, ctx.user.email, ctx.body.periode, ctx.now)
+    hasil = siklus.buka_siklus(_p().uow, ctx.user.email, ctx.body.periode, ctx.now, ctx.body.plt_npsn)
     return SiklusView(siklus=hasil.siklus, rencana=RencanaView.of(hasil.rencana))
 
 
-@rute("GET", "/siklus/<periode>", response=SiklusView, summary="Siklus Anda pada periode ini")
+@rute("GET", "/siklus/<periode>", response=SiklusView,
+      summary="Siklus Anda pada periode ini; ?plt_npsn= untuk SKP sebagai Plt. Kepala Sekolah sekolah itu")
 def siklus_saya(ctx: Ctx, periode: str):
-    s = siklus.siklus_saya(_p().uow, ctx.user.email, periode)
+    plt_npsn = ctx.request.args.get("plt_npsn") or None
+    if plt_npsn is not None:
+        periksa_npsn(plt_npsn)
+    s = siklus.siklus_saya(_p().uow, ctx.user.email, periode, plt_npsn)
     return SiklusView(siklus=s.siklus, rencana=RencanaView.of(s.rencana) if s.rencana else None,
                       pelaksanaan=PelaksanaanView.of(s.pelaksanaan, "pemilik") if s.pelaksanaan else None)
 

@@ -23,6 +23,9 @@ Versi = Field(ge=0, description="versi yang dibaca klien (optimistic concurrency
 # ------------------------------------------------------------------ bodies
 class BukaSiklusBody(StrictModel):
     periode: str = Field(pattern=r"^\d{4}-[12]$", description="TAHUN-1 (Januari-Juni) atau TAHUN-2 (Juli-Desember)")
+    plt_npsn: str | None = Field(None, pattern=r"^\d{8}$",
+                                 description="NPSN sekolah yang Anda pimpin sebagai Plt.: membuka SKP sebagai Plt. "
+                                             "Kepala Sekolah (terpisah dari siklus guru Anda)")
 
 
 class VersiBody(StrictModel):

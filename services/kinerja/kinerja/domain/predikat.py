@@ -420,6 +420,7 @@ def tetapkan_predikat_pegawai(
     alasan_penyesuaian: str | None = None,
     sebelumnya: PredikatKinerjaPegawai | None = None,
     pimpinan: bool = False,
+    langsung: bool | None = None,
 ) -> PredikatKinerjaPegawai:
     """Set (or change) a pegawai's predicate: pre-filled from the matrix; another
     predicate needs a reason. ``predikat_organisasi`` is the school's, or None
@@ -428,7 +429,11 @@ def tetapkan_predikat_pegawai(
     ``pimpinan`` (P14): the pegawai leads the school and is rated by the Kepala
     Dinas (or the delegated pengawas) directly -- nothing is "sent to the Dinas";
     instead the Rating Hasil Kerja must be the one the school's predicate gives
-    (``RATING_HASIL_KERJA_PIMPINAN``), else ``rating_hasil_kerja_tidak_sesuai_organisasi``."""
+    (``RATING_HASIL_KERJA_PIMPINAN``), else ``rating_hasil_kerja_tidak_sesuai_organisasi``.
+
+    ``langsung`` (default: ``pimpinan``): rated by the Dinas side directly, so nothing is sent to the
+    Dinas first -- also the teacher cycle of a Plt. leading their own school, whose Hasil Kerja is their
+    own practice (not the school's result)."""
     if now.tzinfo is None:
         raise ValueError("now harus memiliki zona waktu (timezone-aware)")
     pastikan_penilai(penilaian.pegawai_id, aktor_id, penilai)
@@ -448,7 +453,7 @@ def tetapkan_predikat_pegawai(
                 "terlebih dahulu.",
                 rating_hasil_kerja_seharusnya=harus.value,
             )
-    elif not penilaian.terkirim:
+    if not (pimpinan if langsung is None else langsung) and not penilaian.terkirim:
         raise DomainError(
             "penilaian_belum_dikirim",
             "Kirim data Penilaian Kinerja guru ini ke Dinas Pendidikan terlebih dahulu, lalu "

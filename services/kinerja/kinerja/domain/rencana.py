@@ -139,6 +139,7 @@ class Rencana(FrozenModel):
     npsn: str
     jenjang: Jenjang
     jabatan: Jabatan
+    plt: bool = False  # the SKP sebagai Plt. Kepala Sekolah of ``npsn`` (see Siklus.plt)
     status: StatusRencana = StatusRencana.DRAF
     langkah_selesai: tuple[Langkah, ...] = ()
     praktik: PraktikKinerja | None = None
@@ -236,7 +237,7 @@ def buat_rencana(siklus: Siklus, ptk: Ptk, jenjang: Jenjang, *, now: datetime) -
     pastikan_periode_terbuka(siklus.periode, today)
     periksa_jendela(Tahap.PERENCANAAN, siklus.periode, today)
     return Rencana(rencana_id=siklus.siklus_id, siklus_id=siklus.siklus_id, ptk_id=siklus.ptk_id, nip=ptk.nip,
-                   periode=siklus.periode, npsn=siklus.npsn, jenjang=jenjang, jabatan=siklus.jabatan,
+                   periode=siklus.periode, npsn=siklus.npsn, jenjang=jenjang, jabatan=siklus.jabatan, plt=siklus.plt,
                    versi_katalog=katalog.versi_katalog(), dibuat_pada=now, diperbarui_pada=now)
 
 
@@ -388,7 +389,7 @@ def ajukan(rencana: Rencana, pelaku_id: str, atasan: Atasan, *, now: datetime) -
         raise DomainError("langkah_belum_lengkap",
                           f"Rencana belum dapat diajukan. Lengkapi langkah: {', '.join(kurang)}.",
                           langkah_kurang=kurang)
-    if atasan.perlu_persetujuan and atasan.id == rencana.ptk_id:
+    if atasan.id == rencana.ptk_id:  # nobody approves (or is auto-approved under) themselves
         raise Conflict("atasan_tidak_valid",
                        "Atasan Anda tercatat sebagai diri Anda sendiri. Minta Operator Sekolah memperbaiki data "
                        "Kepala Sekolah di Dapodik.", aktor="operator_sekolah")

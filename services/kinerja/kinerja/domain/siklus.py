@@ -30,7 +30,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from kinerja import data
-from kinerja.domain.referensi import Jabatan, Ptk, StatusKeaktifan, perkiraan_tanggal_pensiun
+from kinerja.domain.referensi import Jabatan, Ptk, StatusKeaktifan, pastikan_plt, perkiraan_tanggal_pensiun
 from shared.errors import Conflict, DomainError
 from shared.models import FrozenModel, Identifier, TeksPendek
 
@@ -254,14 +254,16 @@ def kewajiban(ptk: Ptk, periode: Periode | str) -> Kewajiban:
 # -------------------------------------------------------------------- siklus
 
 
-def siklus_id(ptk_id: str, periode: Periode | str) -> str:
-    """Deterministic, non-monotonic id of the one cycle of a person in a period.
+def siklus_id(ptk_id: str, periode: Periode | str, plt_npsn: str | None = None) -> str:
+    """Deterministic, non-monotonic id of the one cycle of a person in a period (and, with
+    ``plt_npsn``, of their SKP sebagai Plt. Kepala Sekolah of that school: one per school led).
 
     Hashing spreads Firestore writes (DESIGN.md, Storage) and makes every
     account of the same person, and every retry, land on the same document.
     """
     p = parse_periode(periode)
-    return hashlib.sha256(f"kinerja.siklus|{ptk_id}|{p.id}".encode()).hexdigest()[:32]
+    kunci = f"kinerja.siklus|{ptk_id}|{p.id}" + (f"|plt|{plt_npsn}" if plt_npsn else "")
+    return hashlib.sha256(kunci.encode()).hexdigest()[:32]
 
 
 class StatusSiklus(StrEnum):
@@ -287,6 +289,9 @@ class Siklus(FrozenModel):
     # ASN on the latest Dapodik row (None: opened before this was kept; counted as ASN). Only ASN
     # count in the school's distribution curve (P12).
     asn: bool | None = None
+    # the SKP sebagai Plt. Kepala Sekolah of ``npsn`` (the school led), beside the person's own teacher
+    # cycle; jabatan kepala_sekolah (D3 plan, rated by the Dinas side like a principal, P14)
+    plt: bool = False
     status: StatusSiklus = StatusSiklus.AKTIF
     penanda: tuple[Penanda, ...] = ()
     dibuka_pada: AwareDatetime
@@ -327,6 +332,16 @@ def buka_siklus(ptk: Ptk, periode: Periode | str, *, now: datetime, dikonfirmasi
     return Siklus(siklus_id=siklus_id(ptk.ptk_id, p), ptk_id=ptk.ptk_id, periode=p.id, npsn=ptk.npsn_induk,
                   jabatan=ptk.jabatan, kewajiban=kewajiban(ptk, p), asn=ptk.is_asn, penanda=tuple(penanda),
                   dibuka_pada=now)
+
+
+def buka_siklus_plt(ptk: Ptk, npsn_plt: str, plt_ptk_id: str | None, periode: Periode | str, *, now: datetime,
+                    dikonfirmasi_kepala_sekolah: bool) -> Siklus:
+    """Open the SKP sebagai Plt. Kepala Sekolah of school ``npsn_plt`` (one per school led, each
+    synced as its own SKP: "Sinkro data PLT PMM"). Only the Plt. the school's record names."""
+    pastikan_plt(ptk.ptk_id, npsn_plt, plt_ptk_id)
+    guru = buka_siklus(ptk, periode, now=now, dikonfirmasi_kepala_sekolah=dikonfirmasi_kepala_sekolah)
+    return guru.model_copy(update={"siklus_id": siklus_id(ptk.ptk_id, guru.periode, npsn_plt), "npsn": npsn_plt,
+                                   "jabatan": Jabatan.KEPALA_SEKOLAH, "plt": True})
 
 
 def terapkan_referensi_ptk(siklus: Siklus, ptk: Ptk) -> Siklus:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kinerja.domain.observasi import PejabatPenilai
-from kinerja.domain.referensi import Dinas, Jabatan, Ptk, Sekolah, akun_kemenag
+from kinerja.domain.referensi import Dinas, Jabatan, Ptk, Sekolah, akun_kemenag, dinilai_dinas
 from kinerja.service import repo
 from shared.errors import Forbidden, NotFound, Unauthenticated
 from shared.firestore import Tx
@@ -119,10 +119,15 @@ def pastikan_memimpin(sekolah: Sekolah, aktor: Aktor) -> None:
                         npsn=sekolah.npsn)
 
 
+def dinas_penilai(tx: Tx, jabatan: Jabatan, pegawai_id: str, sekolah: Sekolah) -> Dinas | None:
+    """The Dinas record, read only when the Dinas side assesses this person (``dinilai_dinas``)."""
+    return repo.baca_dinas(tx, sekolah.dinas_id) if dinilai_dinas(jabatan, pegawai_id, sekolah) else None
+
+
 def penilai_untuk(jabatan: Jabatan, pegawai_id: str, sekolah: Sekolah, dinas: Dinas | None) -> PejabatPenilai:
-    """Who observes and assesses this person now (P6, P8, P14)."""
-    memimpin_sekolah = jabatan is Jabatan.KEPALA_SEKOLAH or sekolah.kepala_sekolah_ptk_id == pegawai_id
-    if memimpin_sekolah:
+    """Who observes and assesses this person now (P6, P8, P14): the Dinas side for a principal's cycle
+    and for a Plt. leading their own school (``dinilai_dinas``), else the school's principal / Plt."""
+    if dinilai_dinas(jabatan, pegawai_id, sekolah):
         tim = frozenset({sekolah.delegasi_penilai.pengawas_id}) if sekolah.delegasi_penilai else frozenset()
         kd = dinas.kepala_dinas_id if dinas is not None and dinas.dinas_id == sekolah.dinas_id else None
         return PejabatPenilai(definitif_id=kd, tim_penilai_ids=tim)

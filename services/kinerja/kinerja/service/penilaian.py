@@ -98,8 +98,8 @@ def memimpin_sekolah(siklus: Siklus, sekolah: Sekolah) -> bool:
 
 
 def penilai_siklus(tx: Tx, siklus: Siklus, sekolah: Sekolah) -> PejabatPenilai:
-    dinas = repo.baca_dinas(tx, sekolah.dinas_id) if memimpin_sekolah(siklus, sekolah) else None
-    return akses.penilai_untuk(siklus.jabatan, siklus.ptk_id, sekolah, dinas)
+    return akses.penilai_untuk(siklus.jabatan, siklus.ptk_id, sekolah,
+                               akses.dinas_penilai(tx, siklus.jabatan, siklus.ptk_id, sekolah))
 
 
 def kepala_sekolah_dari(sekolah: Sekolah) -> PejabatPenilai:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from google.cloud import firestore
 from pydantic import BaseModel, ValidationError
 
 from kinerja.domain import siklus as siklus_domain
@@ -110,7 +111,7 @@ def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
         if h not in hash_baru:
             tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": None}, merge=True)
     for h in hash_baru:
-        tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": ptk.ptk_id, "ptk_ditolak": None}, merge=True)
+        tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": ptk.ptk_id, "ptk_ditolak": firestore.DELETE_FIELD}, merge=True)
     disimpan = ptk.model_copy(update={"email_belajar_id": None})
     tx.set(ref, {"data": disimpan.model_dump(mode="json"), "npsn_induk": ptk.npsn_induk, "email_hash": hash_baru,
                  "diterima_pada": datetime.now(timezone.utc)})
