@@ -15,7 +15,7 @@ from kinerja import bootstrap
 from kinerja.domain import katalog
 from kinerja.domain.observasi import IsianRefleksi, IsianTindakLanjut
 from kinerja.domain.referensi import periksa_npsn
-from kinerja.service import akses, berkas, pelaksanaan, referensi, rencana, sekolah, siklus
+from kinerja.service import akses, berkas, pelaksanaan, referensi, rencana, sekolah, siklus, templat
 from kinerja.service import penilaian as penilaian_svc
 from kinerja.service import predikat as predikat_svc
 from kinerja.skema import (
@@ -24,6 +24,8 @@ from kinerja.skema import (
     DaftarBerkas,
     DaftarGuru,
     DaftarRencana,
+    DaftarTemplat,
+    TemplatView,
     GuruView,
     JadwalBody,
     KembalikanBody,
@@ -113,6 +115,18 @@ def lihat_katalog(ctx: Ctx):
             "perilaku_kerja": katalog.katalog_perilaku_kerja().model_dump(mode="json"),
             "materi_pmm": katalog.katalog_materi().model_dump(mode="json"),
             "tindak_lanjut": katalog.katalog_tindak_lanjut().model_dump(mode="json")}
+
+
+@rute("GET", "/templat-bukti", response=DaftarTemplat,
+      summary="Contoh Format Bukti Dukung per langkah/RHK (?rhk=, ?item_id=) dengan URL unduh (P9)")
+def templat_bukti(ctx: Ctx):
+    p = _p()
+    daftar = templat.daftar_templat(p.berkas, p.settings.berkas_url_detik, ctx.request.args.get("rhk") or None,
+                                    ctx.request.args.get("item_id") or None)
+    return DaftarTemplat(versi=katalog.katalog_templat().versi, templat=[
+        TemplatView(id=x.templat.id, nama=x.templat.nama, tahap=x.templat.tahap, langkah=x.templat.langkah,
+                    rhk=x.templat.rhk, item_id=x.templat.item_id, nama_berkas=x.templat.berkas, jenis=x.templat.jenis,
+                    ukuran=x.ukuran, url_unduh=x.url_unduh) for x in daftar])
 
 
 @rute("GET", "/saya", response=SayaView, summary="Cek Data: profil Dapodik dan peran Anda (P2)")
@@ -323,12 +337,13 @@ def nilai_tindak_lanjut(ctx: Ctx, pelaksanaan_id: str):
 
 # -------------------------------------------------------------------- uploads
 @rute("POST", "/berkas", body=UnggahBody, response=TiketUnggahView, status=201,
-      summary="Minta URL unggah (PDF, DOCX, PPTX, JPG, PNG; batas ukuran) untuk RPP, bukti dukung, dokumen sekolah (P9)")
+      summary="Minta URL unggah (PDF, DOCX, PPTX, JPG, PNG; XLSX untuk rekap kehadiran; batas ukuran) untuk RPP, "
+              "bukti dukung (termasuk Surat Keterangan Selesai Pelatihan Mandiri per topik), dokumen sekolah (P9)")
 def minta_unggah(ctx: Ctx):
     p, b = _p(), ctx.body
     m = berkas.PermintaanUnggah(tujuan=b.tujuan, nama_berkas=b.nama_berkas, jenis=b.jenis, ukuran=b.ukuran,
                                 md5_base64=b.md5_base64, siklus_id=b.siklus_id, item_id=b.item_id, npsn=b.npsn,
-                                kategori=b.kategori)
+                                kategori=b.kategori, bukti_khusus=b.bukti_khusus, materi_id=b.materi_id)
     hasil, tiket = berkas.minta_unggah(p.uow, p.berkas, ctx.user.email, m, p.settings.batas_berkas_byte,
                                        p.settings.berkas_url_detik, ctx.now)
     return TiketUnggahView(berkas=hasil, versi=hasil.versi,

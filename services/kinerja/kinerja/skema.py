@@ -98,6 +98,9 @@ class UnggahBody(StrictModel):
     item_id: Identifier | None = Field(None, description="kegiatan_id / tugas_id untuk bukti dukung")
     npsn: Identifier | None = Field(None, description="untuk dokumen sekolah")
     kategori: KategoriDokumenSekolah | None = None
+    bukti_khusus: Identifier | None = Field(
+        None, description="jenis bukti bernama dari katalog, mis. surat_keterangan_selesai_pelatihan_mandiri")
+    materi_id: Identifier | None = Field(None, description="topik Pelatihan Mandiri untuk bukti per topik")
 
 
 # ------------------------------------------------------------------- views
@@ -161,6 +164,24 @@ class TiketUnggahView(BaseModel):
 
 class DaftarBerkas(BaseModel):
     berkas: list[BerkasView]
+
+
+class TemplatView(BaseModel):
+    id: str
+    nama: str
+    tahap: str
+    langkah: str
+    rhk: str
+    item_id: str | None = None
+    nama_berkas: str
+    jenis: str
+    ukuran: int
+    url_unduh: str
+
+
+class DaftarTemplat(BaseModel):
+    versi: str
+    templat: list[TemplatView]
 
 
 class GuruView(BaseModel):
