@@ -51,6 +51,9 @@ class RencanaDisepakati(EventPayload):
     perilaku: list[PerilakuData]
     disepakati_pada: datetime
     versi: int = Field(ge=1)
+    # additive: the SKP sebagai Plt. Kepala Sekolah of `npsn` (one per school led; "Sinkro data PLT PMM",
+    # #18-#20). The person's own SKP of the same period is another event with plt=false and another rencana_id.
+    plt: bool = Field(False, description="true: SKP sebagai Plt. Kepala Sekolah of npsn (jabatan kepala_sekolah)")
 
 
 class PredikatDitetapkan(EventPayload):
@@ -71,6 +74,7 @@ class PredikatDitetapkan(EventPayload):
     # additive (issue 6): the matrix pre-fill and whether the Pejabat Penilai adjusted it (with a reason)
     predikat_matriks: str | None = Field(None, description="predicate the PermenPANRB 6/2022 matrix gives")
     disesuaikan: bool | None = Field(None, description="true when predikat differs from predikat_matriks")
+    plt: bool = Field(False, description="true: the predicate of the SKP sebagai Plt. Kepala Sekolah of npsn")
 
 
 RENCANA_DISEPAKATI = register_topic(

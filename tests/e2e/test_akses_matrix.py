@@ -131,6 +131,7 @@ GET /v1/umpan-balik/saya/karya/{karya_id}/umpan-balik                           
 GET /v1/umpan-balik/saya/karya/{karya_id}/analisa                                         200 404 404 404 404 404 404 404 404 401 401
 GET /v1/umpan-balik/saya/karya/{karya_id}/analisa/{kuesioner_id}/{pertanyaan_id}/diagram  200 404 404 404 404 404 404 404 404 401 401
 GET /v1/kinerja/katalog                                                                   200 200 200 200 200 200 200 200 200 401 401
+GET /v1/kinerja/templat-bukti                                                             200 200 200 200 200 200 200 200 200 401 401
 GET /v1/kinerja/saya                                                                      200 200 200 200 200 403 403 200 403 401 401
 POST /v1/kinerja/siklus                                                                   201 201 201 403 403 403 403 404 403 401 401
 GET /v1/kinerja/siklus/{periode}                                                          200 200 200 403 403 403 403 404 403 401 401
@@ -264,6 +265,7 @@ TABEL: list[Baris] = [
           None),
     # --- kinerja (P1-P15); unknown accounts: 403 akun_belum_terdaftar
     Baris("GET", "/v1/kinerja/katalog", None),
+    Baris("GET", "/v1/kinerja/templat-bukti", None, catatan="Contoh Format Bukti Dukung: any signed-in user (P9)"),
     Baris("GET", "/v1/kinerja/saya", None),
     Baris("POST", "/v1/kinerja/siklus", None, body=lambda w: {"periode": "2027-1"}),
     Baris("GET", "/v1/kinerja/siklus/{periode}", None),

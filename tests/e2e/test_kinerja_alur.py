@@ -249,6 +249,8 @@ def test_p4_p9_empat_langkah_observasi_berurutan_dengan_draf_unggahan_dan_dokume
     assert [d["berkas"]["kategori"] for d in dok] == ["kosp"]
     assert requests.get(dok[0]["url_unduh"], timeout=30).content == c.PDF
     galat(as_user(ids["lain"], ids["e_lain"]).get(f"{K}/sekolah/{ids['npsn']}/dokumen"), 403, "bukan_warga_sekolah")
+    for salah in ("1234567", "1234567a", "123456789"):  # an NPSN in the path is checked as one
+        galat(guru.get(f"{K}/sekolah/{salah}/dokumen"), 422, "npsn_tidak_valid")
 
     # step 1: Dokumen Persiapan -- draft, then submit with the confirmed RPP
     galat(guru.put(f"{K}/pelaksanaan/{pid}/tindak-lanjut", json={"versi": p["versi"], "isian": {}},
@@ -324,17 +326,21 @@ def test_p4_p9_empat_langkah_observasi_berurutan_dengan_draf_unggahan_dan_dokume
     assert view["guru"][0]["tahap"] == "pelaksanaan_selesai" and view["guru"][0]["progres_observasi_persen"] == 100
 
 
-def test_s4_referensi_tidak_valid_tidak_menghentikan_topik(stack):
-    """An invalid NIP is recorded for operators and acked; the next record still arrives."""
+def test_s4_referensi_tidak_valid_tidak_menghentikan_topik(stack, as_user):
+    """An invalid NIP is recorded for operators and acked; the next record still arrives; the teacher's
+    own /saya names the real reason and the Operator Sekolah (Verval PTK)."""
     npsn = c.npsn_baru()
     u = c.unik()
-    buruk = c.event("referensi.ptk.diperbarui", c.ptk(f"buruk-{u}", npsn, nip="198502302010011003"))
+    surel = c.email(f"buruk{u}")
+    buruk = c.event("referensi.ptk.diperbarui", c.ptk(f"buruk-{u}", npsn, nip="198502302010011003", surel=surel))
     baik = c.event("referensi.ptk.diperbarui", c.ptk(f"baik-{u}", npsn, urut=20))
     terbitkan(stack, buruk, baik)
     tunggu_ptk(stack, f"baik-{u}")
     ref = db(stack).collection("kinerja__referensi_ditolak").document(buruk.id)
     wait_until(lambda: ref.get().exists, timeout=60, what="refused record")
     assert ref.get().to_dict()["kode"] == "nip_tanggal_lahir_tidak_valid"
+    body = galat(as_user(f"buruk-{u}", surel).get(f"{K}/saya"), 403, "data_ptk_ditolak")
+    assert body["aktor"] == "operator_sekolah" and "Verval PTK" in body["pesan"]
 
 
 

@@ -157,7 +157,7 @@ def test_p10_p12_lima_guru_dinilai_dikirim_sekali_predikat_organisasi_lalu_predi
                  "kurva_distribusi_tidak_terpenuhi")
     assert [(v["jenis"], v["batas_jumlah"], v["jumlah_saat_ini"], v["selisih"]) for v in body["pelanggaran"]] == [
         ("paling_banyak", 3, 4, 1), ("harus_ada", 1, 0, 1)]
-    assert "Baik paling banyak 70% (3 dari 5); saat ini 4: kurangi 1" in body["pesan"]
+    assert "Baik paling banyak 70% (3 dari 5 guru ASN); saat ini 4: kurangi 1" in body["pesan"]
     diubah = ids["guru"][3][0]
     isian[3] = {"pegawai_id": diubah, "predikat": "butuh_perbaikan"}
     galat(ks.put(pred, json={"versi": 0, "predikat": isian}, headers=pada(JUN)), 422, "alasan_penyesuaian_wajib")

@@ -165,6 +165,27 @@ def test_s4_rekaman_tidak_valid_dicatat_untuk_operator_tanpa_menggagalkan_topik(
     assert doc(db, "ptk", "p-x") is None
 
 
+def test_nip_tidak_valid_saya_menyebut_alasan_dan_verval_ptk_bukan_akun_belum_terdaftar(db):
+    """Dapodik sent the teacher with an invalid NIP: their /saya says so and names the Operator Sekolah
+    and Verval PTK; once a corrected record arrives, the account works and the marker is gone."""
+    from kinerja.service import akses
+    npsn, surel = c.npsn_baru(), c.email("nipsalah")
+    ev = c.event("referensi.ptk.diperbarui", c.ptk("p-nip", npsn, surel=surel, nip="198502302010011003"))
+    assert kirim_event(db, ev) == "diproses"
+    with pytest.raises(DomainError) as info:
+        akses.profil(uow(db), surel)
+    e = info.value
+    assert (e.kode, e.status, e.extra["aktor"], e.extra["alasan_kode"]) == \
+        ("data_ptk_ditolak", 403, "operator_sekolah", "nip_tanggal_lahir_tidak_valid")
+    assert "Verval PTK" in e.pesan and "Operator Sekolah" in e.pesan and "belum terhubung" not in e.pesan
+    assert doc(db, "referensi_ditolak", ev.id)["email_hash"] == [repo.hash_email(surel)]
+    # an unrelated unknown account still gets the Dapodik e-mail message
+    assert kode(siklus.buka_siklus, uow(db), c.email("asing2"), "2027-1", JAN) == "akun_belum_terdaftar"
+    kirim(db, "referensi.ptk.diperbarui", c.ptk("p-nip", npsn, surel=surel, urut=7, versi=2))
+    assert akses.profil(uow(db), surel)["ptk_id"] == "p-nip"
+    assert "ptk_ditolak" not in doc(db, "identitas", repo.hash_email(surel))
+
+
 def test_p15_pensiun_di_tengah_semester_menutup_siklus(db):
     sekolah_dengan(db)
     s = siklus.buka_siklus(uow(db), c.email("guru1"), "2027-1", JAN).siklus
@@ -242,6 +263,19 @@ def test_p1_periode_2_menunggu_konfirmasi_kepala_sekolah(db):
     assert kode(siklus.konfirmasi_periode, uow(db), c.email("guru1"), s["npsn"], "2027-2", juli) == "bukan_kepala_sekolah"
     siklus.konfirmasi_periode(uow(db), c.email("ks1"), s["npsn"], "2027-2", juli)
     assert siklus.buka_siklus(uow(db), c.email("guru1"), "2027-2", juli).baru
+
+
+def test_p1_guru_kemenag_diarahkan_ke_ekinerja_tanpa_sinkron(db):
+    """A madrasah (Kemenag) account: a clear message to fill e-Kinerja BKN directly; no cycle, nothing synced."""
+    from kinerja.service import akses
+    surel = "ahmad.guru@madrasah.kemenag.go.id"
+    for fn, args in ((akses.profil, (uow(db), surel)), (siklus.buka_siklus, (uow(db), surel, "2027-1", JAN))):
+        with pytest.raises(DomainError) as info:
+            fn(*args)
+        e = info.value
+        assert (e.kode, e.status, e.extra["aktor"]) == ("guru_kemenag_gunakan_ekinerja", 403, "pegawai")
+        assert "e-Kinerja BKN" in e.pesan
+    assert doc(db, "identitas", repo.hash_email(surel)) is None  # nothing of theirs is kept or synced
 
 
 def test_akun_tak_dikenal_ditolak(db):

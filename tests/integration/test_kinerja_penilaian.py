@@ -62,19 +62,21 @@ def sekolah_penuh(db, guru: int = 3, lain: bool = False) -> dict:
     return {"npsn": npsn, "sid": {i: siklus_id(f"guru-{i}", "2027-1") for i in range(1, guru + 1)}}
 
 
-def rencana_kepala_sekolah(db):
-    """The principal's plan: indicator D3 Kepemimpinan Pembelajaran (P14)."""
+def rencana_kepala_sekolah(db, surel: str = KS, plt_npsn: str | None = None):
+    """A principal's plan (or an SKP sebagai Plt. of `plt_npsn`): indicator D3 Kepemimpinan Pembelajaran (P14)."""
     from kinerja.domain.rencana import InputPengembangan
     from kinerja.service import siklus
     u = uow(db)
-    r = siklus.buka_siklus(u, KS, "2027-1", JAN).rencana
-    r = rencana.cek_data(u, KS, r.rencana_id, r.versi, JAN)
-    assert kode(rencana.pilih_praktik, u, KS, r.rencana_id, r.versi, "D1.2", JAN) == "sub_indikator_tidak_sesuai_jabatan"
-    r = rencana.pilih_praktik(u, KS, r.rencana_id, r.versi, "D3.1", JAN)
-    r = rencana.atur_pengembangan(u, KS, r.rencana_id, r.versi, [InputPengembangan(**x) for x in c.PENGEMBANGAN], JAN)
-    r = rencana.atur_tugas_tambahan(u, KS, r.rencana_id, r.versi, [], JAN)
-    r = rencana.atur_perilaku(u, KS, r.rencana_id, r.versi, c.PERILAKU, JAN)
-    return rencana.simpan_rangkuman(u, KS, r.rencana_id, r.versi, "Kepemimpinan pembelajaran.", JAN)
+    r = siklus.buka_siklus(u, surel, "2027-1", JAN, plt_npsn).rencana
+    r = rencana.cek_data(u, surel, r.rencana_id, r.versi, JAN)
+    assert kode(rencana.pilih_praktik, u, surel, r.rencana_id, r.versi, "D1.2", JAN) == \
+        "sub_indikator_tidak_sesuai_jabatan"
+    r = rencana.pilih_praktik(u, surel, r.rencana_id, r.versi, "D3.1", JAN)
+    r = rencana.atur_pengembangan(u, surel, r.rencana_id, r.versi, [InputPengembangan(**x) for x in c.PENGEMBANGAN],
+                                  JAN)
+    r = rencana.atur_tugas_tambahan(u, surel, r.rencana_id, r.versi, [], JAN)
+    r = rencana.atur_perilaku(u, surel, r.rencana_id, r.versi, c.PERILAKU, JAN)
+    return rencana.simpan_rangkuman(u, surel, r.rencana_id, r.versi, "Kepemimpinan pembelajaran.", JAN)
 
 
 def nilai(db, sid: str, hasil=S, perilaku=S, versi: int = 0, email: str = KS, when=JUN):
@@ -161,9 +163,8 @@ def test_p10_p11_p12_penilaian_kirim_predikat_organisasi_dan_predikat_guru(db):
     e = galat(predikat.tetapkan_predikat_guru, u, KS, npsn, "2027-1", 0, [I("guru-1"), I("guru-2")], JUN)
     assert e.kode == "kurva_distribusi_tidak_terpenuhi"
     assert [(v["jenis"], v["batas_jumlah"], v["jumlah_saat_ini"], v["selisih"]) for v in e.extra["pelanggaran"]] == [
-        ("paling_banyak", 1, 2, 1), ("harus_ada", 1, 0, 1)]
-    assert "Baik paling banyak 70% (1 dari 2); saat ini 2: kurangi 1" in e.pesan
-    assert "Harus ada Butuh Perbaikan dan/atau Kurang/Misconduct" in e.pesan
+        ("paling_banyak", 1, 2, 1)]  # no Butuh Perbaikan / Kurang is forced on a team of two
+    assert "Baik paling banyak 70% (1 dari 2 guru ASN); saat ini 2: kurangi 1" in e.pesan
     assert kode(predikat.tetapkan_predikat_guru, u, KS, npsn, "2027-1", 0,
                 [I("guru-1"), I("guru-2", Predikat.butuh_perbaikan)], JUN) == "alasan_penyesuaian_wajib"
     h = predikat.tetapkan_predikat_guru(u, KS, npsn, "2027-1", 0,
@@ -239,16 +240,45 @@ def test_p14_kepala_sekolah_dinilai_kepala_dinas_hasil_sekolah_adalah_rating_has
         == "predikat_organisasi_terkunci"
 
 
+def test_p12_guru_non_asn_tidak_dihitung_dalam_kurva(db):
+    """A non-ASN teacher who joined is rated and sent, but the curve counts the three ASN only."""
+    s = sekolah_penuh(db, guru=3)
+    npsn, sid, u = s["npsn"], dict(s["sid"]), uow(db)
+    honorer = c.email("honorer1")
+    kirim(db, "referensi.ptk.diperbarui", c.ptk("honorer-1", npsn, status="honorer", urut=50, surel=honorer))
+    r = rencana_lengkap(db, honorer)
+    r = rencana.ajukan(u, honorer, r.rencana_id, r.versi, JAN)
+    r = rencana.setujui(u, KS, r.rencana_id, r.versi, None, JAN)
+    rencana.sepakati(u, honorer, r.rencana_id, r.versi, JAN)
+    sid["h"] = siklus_id("honorer-1", "2027-1")
+    for k, (hasil, perilaku) in {1: (S, S), 2: (S, S), 3: (A, A), "h": (S, S)}.items():
+        nilai(db, sid[k], hasil, perilaku)
+    k = penilaian.simpan_draf_kiriman(u, KS, npsn, "2027-1", 0, sorted(ID_PANDUAN), None, JUN)
+    assert set(penilaian.kirim_ke_dinas(u, KS, npsn, "2027-1", k.versi, True, PENJELASAN, JUN).terkirim) == \
+        {"guru-1", "guru-2", "guru-3", "honorer-1"}
+    predikat.tetapkan_predikat_organisasi(u, KD, npsn, "2027-1", 0, PredikatOrganisasi.baik, JUN)
+    # counted, the honorer would make 3 Baik of 4 (> 2) and require a Butuh Perbaikan / Kurang
+    assert penilaian.halaman_penilaian(u, KS, npsn, "2027-1", JUN).pelanggaran_kurva == []
+    I = predikat.IsianPredikat
+    h = predikat.tetapkan_predikat_guru(u, KS, npsn, "2027-1", 0,
+                                        [I("guru-1"), I("guru-2"), I("guru-3"), I("honorer-1")], JUN)
+    assert h.entri["honorer-1"]["predikat"] == "baik" and h.entri["guru-3"]["predikat"] == "sangat_baik"
+
+
 def test_p1_periode_ditutup_hanya_baca_dan_penilaian_periode_2_hanya_desember(db):
     s = sekolah_penuh(db, guru=1)
     npsn, u = s["npsn"], uow(db)
     t = nilai(db, s["sid"][1])
-    e = galat(nilai, db, s["sid"][1], A, A, versi=t.penilaian.versi, when=JUL)
+    # Januari-Juni ratings not finished by 30 June are finished during Juli-Desember (P10)
+    t = nilai(db, s["sid"][1], A, A, versi=t.penilaian.versi, when=JUL)
+    assert penilaian.simpan_draf_kiriman(u, KS, npsn, "2027-1", 0, None, "x", JUL).versi == 1
+    TAHUN_DEPAN = datetime(2028, 1, 3, 9, tzinfo=WIB)
+    e = galat(nilai, db, s["sid"][1], S, S, versi=t.penilaian.versi, when=TAHUN_DEPAN)
     assert (e.kode, e.status) == ("periode_ditutup", 409)
-    e = galat(penilaian.simpan_draf_kiriman, u, KS, npsn, "2027-1", 0, None, "x", JUL)
+    e = galat(penilaian.simpan_draf_kiriman, u, KS, npsn, "2027-1", 1, None, "x", TAHUN_DEPAN)
     assert e.kode == "periode_ditutup"
     # still readable
-    assert penilaian.halaman_penilaian(u, KS, npsn, "2027-1", JUL).baris[0].penilaian is not None
+    assert penilaian.halaman_penilaian(u, KS, npsn, "2027-1", TAHUN_DEPAN).baris[0].penilaian is not None
     # period 2 opens only after the principal confirms; its assessment only in December
     from kinerja.service import siklus
     assert kode(siklus.buka_siklus, u, c.email("guru1"), "2027-2", JUL) == "periode_belum_dibuka"

@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from kinerja import bootstrap
 from kinerja.domain import katalog
 from kinerja.domain.observasi import IsianRefleksi, IsianTindakLanjut
-from kinerja.service import akses, berkas, pelaksanaan, referensi, rencana, sekolah, siklus
+from kinerja.domain.referensi import periksa_npsn
+from kinerja.service import akses, berkas, pelaksanaan, referensi, rencana, sekolah, siklus, templat
 from kinerja.service import penilaian as penilaian_svc
 from kinerja.service import predikat as predikat_svc
 from kinerja.skema import (
@@ -23,6 +24,8 @@ from kinerja.skema import (
     DaftarBerkas,
     DaftarGuru,
     DaftarRencana,
+    DaftarTemplat,
+    TemplatView,
     GuruView,
     JadwalBody,
     KembalikanBody,
@@ -85,6 +88,8 @@ def rute(method: str, path: str, **kw: Any) -> Callable:
     def register(handler: Callable) -> Callable:
         @functools.wraps(handler)
         def wrapped(ctx: Ctx, **params: Any):
+            if "npsn" in params:  # an NPSN in the path is an NPSN: 422 npsn_tidak_valid before any read
+                periksa_npsn(params["npsn"])
             try:
                 return handler(ctx, **params)
             except ValidationError as exc:
@@ -112,6 +117,18 @@ def lihat_katalog(ctx: Ctx):
             "tindak_lanjut": katalog.katalog_tindak_lanjut().model_dump(mode="json")}
 
 
+@rute("GET", "/templat-bukti", response=DaftarTemplat,
+      summary="Contoh Format Bukti Dukung per langkah/RHK (?rhk=, ?item_id=) dengan URL unduh (P9)")
+def templat_bukti(ctx: Ctx):
+    p = _p()
+    daftar = templat.daftar_templat(p.berkas, p.settings.berkas_url_detik, ctx.request.args.get("rhk") or None,
+                                    ctx.request.args.get("item_id") or None)
+    return DaftarTemplat(versi=katalog.katalog_templat().versi, templat=[
+        TemplatView(id=x.templat.id, nama=x.templat.nama, tahap=x.templat.tahap, langkah=x.templat.langkah,
+                    rhk=x.templat.rhk, item_id=x.templat.item_id, nama_berkas=x.templat.berkas, jenis=x.templat.jenis,
+                    ukuran=x.ukuran, url_unduh=x.url_unduh) for x in daftar])
+
+
 @rute("GET", "/saya", response=SayaView, summary="Cek Data: profil Dapodik dan peran Anda (P2)")
 def saya(ctx: Ctx):
     return SayaView(**akses.profil(_p().uow, ctx.user.email))
@@ -119,15 +136,20 @@ def saya(ctx: Ctx):
 
 # --------------------------------------------------------------------- cycle
 @rute("POST", "/siklus", body=BukaSiklusBody, response=SiklusView, status=201,
-      summary="Mulai siklus periode ini di sekolah induk (P1, P15); idempoten")
+      summary="Mulai siklus periode ini di sekolah induk (P1, P15), atau SKP sebagai Plt. Kepala Sekolah "
+              "(plt_npsn, P14); idempoten")
 def buka_siklus(ctx: Ctx):
-    hasil = siklus.buka_siklus(_p().uow, ctx.user.email, ctx.body.periode, ctx.now)
+    hasil = siklus.buka_siklus(_p().uow, ctx.user.email, ctx.body.periode, ctx.now, ctx.body.plt_npsn)
     return SiklusView(siklus=hasil.siklus, rencana=RencanaView.of(hasil.rencana))
 
 
-@rute("GET", "/siklus/<periode>", response=SiklusView, summary="Siklus Anda pada periode ini")
+@rute("GET", "/siklus/<periode>", response=SiklusView,
+      summary="Siklus Anda pada periode ini; ?plt_npsn= untuk SKP sebagai Plt. Kepala Sekolah sekolah itu")
 def siklus_saya(ctx: Ctx, periode: str):
-    s = siklus.siklus_saya(_p().uow, ctx.user.email, periode)
+    plt_npsn = ctx.request.args.get("plt_npsn") or None
+    if plt_npsn is not None:
+        periksa_npsn(plt_npsn)
+    s = siklus.siklus_saya(_p().uow, ctx.user.email, periode, plt_npsn)
     return SiklusView(siklus=s.siklus, rencana=RencanaView.of(s.rencana) if s.rencana else None,
                       pelaksanaan=PelaksanaanView.of(s.pelaksanaan, "pemilik") if s.pelaksanaan else None)
 
@@ -315,12 +337,13 @@ def nilai_tindak_lanjut(ctx: Ctx, pelaksanaan_id: str):
 
 # -------------------------------------------------------------------- uploads
 @rute("POST", "/berkas", body=UnggahBody, response=TiketUnggahView, status=201,
-      summary="Minta URL unggah (PDF, DOCX, PPTX, JPG, PNG; batas ukuran) untuk RPP, bukti dukung, dokumen sekolah (P9)")
+      summary="Minta URL unggah (PDF, DOCX, PPTX, JPG, PNG; XLSX untuk rekap kehadiran; batas ukuran) untuk RPP, "
+              "bukti dukung (termasuk Surat Keterangan Selesai Pelatihan Mandiri per topik), dokumen sekolah (P9)")
 def minta_unggah(ctx: Ctx):
     p, b = _p(), ctx.body
     m = berkas.PermintaanUnggah(tujuan=b.tujuan, nama_berkas=b.nama_berkas, jenis=b.jenis, ukuran=b.ukuran,
                                 md5_base64=b.md5_base64, siklus_id=b.siklus_id, item_id=b.item_id, npsn=b.npsn,
-                                kategori=b.kategori)
+                                kategori=b.kategori, bukti_khusus=b.bukti_khusus, materi_id=b.materi_id)
     hasil, tiket = berkas.minta_unggah(p.uow, p.berkas, ctx.user.email, m, p.settings.batas_berkas_byte,
                                        p.settings.berkas_url_detik, ctx.now)
     return TiketUnggahView(berkas=hasil, versi=hasil.versi,

@@ -23,6 +23,9 @@ Versi = Field(ge=0, description="versi yang dibaca klien (optimistic concurrency
 # ------------------------------------------------------------------ bodies
 class BukaSiklusBody(StrictModel):
     periode: str = Field(pattern=r"^\d{4}-[12]$", description="TAHUN-1 (Januari-Juni) atau TAHUN-2 (Juli-Desember)")
+    plt_npsn: str | None = Field(None, pattern=r"^\d{8}$",
+                                 description="NPSN sekolah yang Anda pimpin sebagai Plt.: membuka SKP sebagai Plt. "
+                                             "Kepala Sekolah (terpisah dari siklus guru Anda)")
 
 
 class VersiBody(StrictModel):
@@ -95,6 +98,9 @@ class UnggahBody(StrictModel):
     item_id: Identifier | None = Field(None, description="kegiatan_id / tugas_id untuk bukti dukung")
     npsn: Identifier | None = Field(None, description="untuk dokumen sekolah")
     kategori: KategoriDokumenSekolah | None = None
+    bukti_khusus: Identifier | None = Field(
+        None, description="jenis bukti bernama dari katalog, mis. surat_keterangan_selesai_pelatihan_mandiri")
+    materi_id: Identifier | None = Field(None, description="topik Pelatihan Mandiri untuk bukti per topik")
 
 
 # ------------------------------------------------------------------- views
@@ -158,6 +164,24 @@ class TiketUnggahView(BaseModel):
 
 class DaftarBerkas(BaseModel):
     berkas: list[BerkasView]
+
+
+class TemplatView(BaseModel):
+    id: str
+    nama: str
+    tahap: str
+    langkah: str
+    rhk: str
+    item_id: str | None = None
+    nama_berkas: str
+    jenis: str
+    ukuran: int
+    url_unduh: str
+
+
+class DaftarTemplat(BaseModel):
+    versi: str
+    templat: list[TemplatView]
 
 
 class GuruView(BaseModel):

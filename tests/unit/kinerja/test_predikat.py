@@ -9,6 +9,7 @@ import pytest
 from kinerja.domain.observasi import PejabatPenilai
 from kinerja.domain.penilaian import IsianRating, PenilaianKinerja, Rating
 from kinerja.domain.predikat import (
+    contoh_sebaran,
     KURVA_DISTRIBUSI,
     MATRIKS_PREDIKAT,
     RATING_HASIL_KERJA_PIMPINAN,
@@ -95,7 +96,7 @@ def test_p12_kurva_istimewa_sangat_baik_paling_banyak_70_persen():
     assert periksa_kurva(O.istimewa, dist(sb=7, ba=3)) == []
     [v] = periksa_kurva(O.istimewa, dist(sb=8, ba=2))
     assert (v.jenis, v.batas_jumlah, v.jumlah_saat_ini, v.selisih) == (JenisBatas.paling_banyak, 7, 8, 1)
-    assert v.pesan == "Sangat Baik paling banyak 70% (7 dari 10); saat ini 8: kurangi 1"
+    assert v.pesan == "Sangat Baik paling banyak 70% (7 dari 10 guru ASN); saat ini 8: kurangi 1"
 
 
 def test_p12_kurva_istimewa_sisanya_predikat_apa_saja():
@@ -106,7 +107,7 @@ def test_p12_kurva_istimewa_sisanya_predikat_apa_saja():
 def test_p12_kurva_baik_baik_paling_banyak_70_persen():
     assert periksa_kurva(O.baik, dist(ba=7, bp=1, sb=2)) == []
     [v] = periksa_kurva(O.baik, dist(ba=8, bp=1, sb=1))
-    assert v.pesan == "Baik paling banyak 70% (7 dari 10); saat ini 8: kurangi 1"
+    assert v.pesan == "Baik paling banyak 70% (7 dari 10 guru ASN); saat ini 8: kurangi 1"
 
 
 @pytest.mark.parametrize("cukup", [dist(ba=7, bp=1, sb=2), dist(ba=7, k=1, sk=2)])
@@ -117,7 +118,7 @@ def test_p12_kurva_baik_harus_ada_butuh_perbaikan_dan_atau_kurang(cukup):
 def test_p12_kurva_baik_tanpa_butuh_perbaikan_atau_kurang_melanggar():
     [v] = periksa_kurva(O.baik, dist(ba=7, sb=2, sk=1))
     assert v.jenis is JenisBatas.harus_ada and v.selisih == 1
-    assert v.pesan == "Harus ada Butuh Perbaikan dan/atau Kurang/Misconduct (paling sedikit 1 dari 10); saat ini 0: tambah 1"
+    assert v.pesan == "Harus ada Butuh Perbaikan dan/atau Kurang/Misconduct (paling sedikit 1 dari 10 guru ASN); saat ini 0: tambah 1"
 
 
 # Butuh Perbaikan: BP at least 60%; SB at most 10%.
@@ -125,39 +126,39 @@ def test_p12_kurva_butuh_perbaikan_paling_sedikit_60_persen():
     assert periksa_kurva(O.butuh_perbaikan, dist(bp=6, ba=4)) == []
     [v] = periksa_kurva(O.butuh_perbaikan, dist(bp=5, ba=5))
     assert (v.jenis, v.batas_jumlah, v.selisih) == (JenisBatas.paling_sedikit, 6, 1)
-    assert v.pesan == "Butuh Perbaikan paling sedikit 60% (6 dari 10); saat ini 5: tambah 1"
+    assert v.pesan == "Butuh Perbaikan paling sedikit 60% (6 dari 10 guru ASN); saat ini 5: tambah 1"
 
 
 def test_p12_kurva_butuh_perbaikan_sangat_baik_paling_banyak_10_persen():
     assert periksa_kurva(O.butuh_perbaikan, dist(bp=6, sb=1, ba=3)) == []
     [v] = periksa_kurva(O.butuh_perbaikan, dist(bp=6, sb=2, ba=2))
-    assert v.pesan == "Sangat Baik paling banyak 10% (1 dari 10); saat ini 2: kurangi 1"
+    assert v.pesan == "Sangat Baik paling banyak 10% (1 dari 10 guru ASN); saat ini 2: kurangi 1"
 
 
 # Kurang: K at least 60%; BP at least 10%; SB at most 10%.
 def test_p12_kurva_kurang_kurang_paling_sedikit_60_persen():
     assert periksa_kurva(O.kurang, dist(k=6, bp=1, ba=3)) == []
     [v] = periksa_kurva(O.kurang, dist(k=5, bp=1, ba=4))
-    assert v.pesan == "Kurang/Misconduct paling sedikit 60% (6 dari 10); saat ini 5: tambah 1"
+    assert v.pesan == "Kurang/Misconduct paling sedikit 60% (6 dari 10 guru ASN); saat ini 5: tambah 1"
 
 
 def test_p12_kurva_kurang_butuh_perbaikan_paling_sedikit_10_persen():
     assert periksa_kurva(O.kurang, dist(k=6, bp=1, sk=3)) == []
     [v] = periksa_kurva(O.kurang, dist(k=6, bp=0, sk=4))
-    assert v.pesan == "Butuh Perbaikan paling sedikit 10% (1 dari 10); saat ini 0: tambah 1"
+    assert v.pesan == "Butuh Perbaikan paling sedikit 10% (1 dari 10 guru ASN); saat ini 0: tambah 1"
 
 
 def test_p12_kurva_kurang_sangat_baik_paling_banyak_10_persen():
     assert periksa_kurva(O.kurang, dist(k=6, bp=1, sb=1, ba=2)) == []
     [v] = periksa_kurva(O.kurang, dist(k=6, bp=1, sb=2, ba=1))
-    assert v.pesan == "Sangat Baik paling banyak 10% (1 dari 10); saat ini 2: kurangi 1"
+    assert v.pesan == "Sangat Baik paling banyak 10% (1 dari 10 guru ASN); saat ini 2: kurangi 1"
 
 
 # Sangat Kurang: SK at least 60%; K and/or BP at least 10%; no SB.
 def test_p12_kurva_sangat_kurang_sangat_kurang_paling_sedikit_60_persen():
     assert periksa_kurva(O.sangat_kurang, dist(sk=6, k=1, ba=3)) == []
     [v] = periksa_kurva(O.sangat_kurang, dist(sk=5, k=1, ba=4))
-    assert v.pesan == "Sangat Kurang paling sedikit 60% (6 dari 10); saat ini 5: tambah 1"
+    assert v.pesan == "Sangat Kurang paling sedikit 60% (6 dari 10 guru ASN); saat ini 5: tambah 1"
 
 
 @pytest.mark.parametrize("cukup", [dist(sk=6, k=1, ba=3), dist(sk=6, bp=1, ba=3)])
@@ -168,7 +169,7 @@ def test_p12_kurva_sangat_kurang_kurang_dan_atau_butuh_perbaikan_10_persen(cukup
 def test_p12_kurva_sangat_kurang_tanpa_kurang_atau_butuh_perbaikan_melanggar():
     [v] = periksa_kurva(O.sangat_kurang, dist(sk=6, ba=4))
     assert v.pesan == (
-        "Kurang/Misconduct dan/atau Butuh Perbaikan paling sedikit 10% (1 dari 10); saat ini 0: tambah 1"
+        "Kurang/Misconduct dan/atau Butuh Perbaikan paling sedikit 10% (1 dari 10 guru ASN); saat ini 0: tambah 1"
     )
 
 
@@ -176,7 +177,7 @@ def test_p12_kurva_sangat_kurang_tidak_boleh_ada_sangat_baik():
     assert periksa_kurva(O.sangat_kurang, dist(sk=6, k=1, ba=3, sb=0)) == []
     [v] = periksa_kurva(O.sangat_kurang, dist(sk=6, k=1, ba=2, sb=1))
     assert v.jenis is JenisBatas.tidak_boleh_ada
-    assert v.pesan == "Sangat Baik tidak boleh ada (0 dari 10); saat ini 1: kurangi 1"
+    assert v.pesan == "Sangat Baik tidak boleh ada (0 dari 10 guru ASN); saat ini 1: kurangi 1"
 
 
 def test_p12_beberapa_pelanggaran_dilaporkan_sekaligus():
@@ -225,9 +226,9 @@ def test_p12_tanpa_guru_tidak_ada_pelanggaran(org):
     "org, predikat, jumlah_pelanggaran",
     [
         # n = 1
-        (O.istimewa, dist(sb=1), 1),  # 1 of 1 = 100% > 70%
+        (O.istimewa, dist(sb=1), 0),  # 70% of one is an allowance, never rounded to nobody
         (O.istimewa, dist(ba=1), 0),
-        (O.baik, dist(ba=1), 2),  # Baik floor(0.7)=0 and "harus ada" BP/K
+        (O.baik, dist(ba=1), 0),  # Baik allowed; "harus ada" BP/K waits until 30% is one person
         (O.baik, dist(bp=1), 0),
         (O.butuh_perbaikan, dist(bp=1), 0),
         (O.butuh_perbaikan, dist(ba=1), 1),
@@ -238,7 +239,8 @@ def test_p12_tanpa_guru_tidak_ada_pelanggaran(org):
         (O.istimewa, dist(sb=1, ba=1), 0),
         (O.istimewa, dist(sb=2), 1),
         (O.baik, dist(ba=1, bp=1), 0),
-        (O.baik, dist(ba=1, sb=1), 1),
+        (O.baik, dist(ba=1, sb=1), 0),  # no Butuh Perbaikan / Kurang forced
+        (O.baik, dist(ba=2), 1),  # 2 of 2 Baik > 70%
         (O.butuh_perbaikan, dist(bp=2), 0),
         (O.butuh_perbaikan, dist(bp=1, ba=1), 1),  # ceil(1.2) = 2
         (O.kurang, dist(k=2), 0),
@@ -248,7 +250,9 @@ def test_p12_tanpa_guru_tidak_ada_pelanggaran(org):
         (O.istimewa, dist(sb=2, ba=1), 0),
         (O.istimewa, dist(sb=3), 1),
         (O.baik, dist(ba=2, k=1), 0),
-        (O.baik, dist(ba=2, sb=1), 1),
+        (O.baik, dist(ba=2, sb=1), 0),
+        (O.baik, dist(ba=3), 1),
+        (O.butuh_perbaikan, dist(bp=2, sb=1), 0),  # Sangat Baik 10% of 3 -> still one allowed
         (O.kurang, dist(k=2, bp=1), 0),  # all bounds apply in full from n = 3
         (O.kurang, dist(k=3), 1),
         (O.sangat_kurang, dist(sk=2, bp=1), 0),
@@ -257,6 +261,50 @@ def test_p12_tanpa_guru_tidak_ada_pelanggaran(org):
 )
 def test_p12_tim_kecil_satu_sampai_tiga_guru(org, predikat, jumlah_pelanggaran):
     assert len(periksa_kurva(org, predikat)) == jumlah_pelanggaran
+
+
+def test_p12_tim_kecil_baik_tidak_memaksa_butuh_perbaikan_sampai_empat_guru():
+    for n in (1, 2, 3):
+        _, ada = batas_berlaku(O.baik, n)
+        assert (ada.jumlah, ada.jumlah_regulasi, ada.disesuaikan) == (0, 1, True)
+    _, ada = batas_berlaku(O.baik, 4)
+    assert (ada.jumlah, ada.disesuaikan) == (1, False)
+    [v] = periksa_kurva(O.baik, dist(ba=2, sb=2))
+    assert v.pesan == "Harus ada Butuh Perbaikan dan/atau Kurang/Misconduct (paling sedikit 1 dari 4 guru ASN); " \
+                      "saat ini 0: tambah 1"
+
+
+def test_p12_batas_atas_tim_kecil_ditandai_dan_disebut_dalam_pesan():
+    [sb] = batas_berlaku(O.istimewa, 1)
+    assert (sb.jumlah, sb.jumlah_regulasi, sb.disesuaikan) == (1, 0, True)
+    [v] = periksa_kurva(O.butuh_perbaikan, dist(bp=3, sb=2))
+    assert v.pesan == ("Sangat Baik paling banyak 10% (1 dari 5 guru ASN) (disesuaikan untuk tim kecil); "
+                       "saat ini 2: kurangi 1")
+
+
+@pytest.mark.parametrize("org", list(PredikatOrganisasi))
+def test_p12_sifat_selalu_ada_sebaran_yang_diizinkan_untuk_1_sampai_60_guru(org):
+    for n in range(1, 61):
+        contoh = contoh_sebaran(org, n)
+        assert sum(contoh.values()) == n
+        sebaran = [p for p, k in contoh.items() for _ in range(k)]
+        assert periksa_kurva(org, sebaran) == [], (org, n, contoh)
+
+
+@pytest.mark.parametrize("n", range(1, 61))
+def test_p12_sifat_semua_baik_diizinkan_di_mana_aturannya_membolehkan(n):
+    semua_baik = dist(ba=n)
+    # Istimewa: "the rest any other predicate" -> always; Baik: Baik at most 70% -> only a team of one
+    assert periksa_kurva(O.istimewa, semua_baik) == []
+    assert (periksa_kurva(O.baik, semua_baik) == []) == (n == 1)
+    # the worse organisation predicates require their 60% group: never all Baik
+    for org in (O.butuh_perbaikan, O.kurang, O.sangat_kurang):
+        assert periksa_kurva(org, semua_baik) != []
+    # Baik and Sangat Baik are never impossible under Istimewa and Baik, whatever the team size
+    for org in (O.istimewa, O.baik):
+        assert contoh_sebaran(org, n)[Predikat.baik] >= 1
+        sb = [Predikat.sangat_baik] + [Predikat.baik] * (n - 1)
+        assert not [v for v in periksa_kurva(org, sb) if Predikat.sangat_baik in v.predikat]
 
 
 def test_p12_tim_kecil_minimum_kedua_ditandai_disesuaikan():
@@ -324,8 +372,8 @@ def test_p12_predikat_dapat_ditetapkan_ulang_dengan_versi_baru():
 def test_p12_periksa_kurva_sekolah_atas_predikat_yang_ditetapkan():
     predikat = [_tetapkan(_penilaian(S, S, pegawai_id=f"g{i}"), id=f"pr-{i}") for i in range(3)]
     pelanggaran = periksa_kurva_sekolah(O.baik, predikat)
-    # 3 Baik of 3 > floor(2.1) = 2, and no Butuh Perbaikan / Kurang at all.
-    assert [v.jenis for v in pelanggaran] == [JenisBatas.paling_banyak, JenisBatas.harus_ada]
+    # 3 Baik of 3 > floor(2.1) = 2; no Butuh Perbaikan / Kurang is required of a team of 3.
+    assert [v.jenis for v in pelanggaran] == [JenisBatas.paling_banyak]
 
 
 # --------------------------------------------- P12 organisation predicate

@@ -112,6 +112,16 @@ def test_s4_nuptk_harus_16_digit():
     assert kode_galat(ptk, nuptk="12345678901234567") == "nuptk_tidak_valid"
 
 
+def test_p1_akun_madrasah_kemenag_dikenali_dari_domain():
+    from kinerja.domain.referensi import akun_kemenag
+    assert akun_kemenag("Ahmad@Madrasah.Kemenag.go.id")
+    assert akun_kemenag("ahmad@mi.madrasah.kemenag.go.id")
+    assert not akun_kemenag("ahmad@guru.sd.belajar.id")
+    assert not akun_kemenag("ahmad@bukanmadrasah.kemenag.go.id") and not akun_kemenag(None)
+    # a madrasah account is never a Dapodik (belajar.id) identity
+    assert kode_galat(periksa_email_belajar_id, "ahmad@madrasah.kemenag.go.id") == "email_bukan_belajar_id"
+
+
 def test_s4_email_harus_belajar_id():
     assert periksa_email_belajar_id(" Siti@Guru.SD.Belajar.ID ") == "siti@guru.sd.belajar.id"
     assert kode_galat(periksa_email_belajar_id, "siti@gmail.com") == "email_bukan_belajar_id"

@@ -137,6 +137,54 @@ def test_p2_pengembangan_kompetensi_32_sampai_128_poin():
     assert kode(r.atur_pengembangan_kompetensi, x, "guru-1", [], now=NOW) == "poin_pengembangan_kurang"
 
 
+def _dari_katalog(total: int) -> list:
+    """Real catalogue activities adding up to ``total`` (Pelatihan Mandiri with distinct real topics)."""
+    from kinerja.domain import katalog
+    materi = iter(m.id for m in katalog.katalog_materi().materi)
+    return [r.InputPengembangan(kegiatan_id=i, materi_id=next(materi) if katalog.kegiatan_pengembangan(i).perlu_materi
+                                else None) for i in katalog.katalog_pengembangan().kombinasi(total)]
+
+
+def test_p2_poin_kompetensi_setiap_total_yang_dapat_dibentuk_katalog():
+    """For every total the catalogue's real items can produce (up to 160), the plan step accepts it exactly
+    when 32 <= total <= 128; both limits are themselves reachable."""
+    from kinerja.domain import katalog
+    k = katalog.katalog_pengembangan()
+    poin = {x.id: x.poin for x in k.kegiatan}
+    terjangkau = [t for t in range(1, 161) if k.kombinasi(t)]
+    assert 32 in terjangkau and 128 in terjangkau
+    x = _sampai_pk()
+    for total in terjangkau:
+        items = _dari_katalog(total)
+        assert sum(poin[i.kegiatan_id] for i in items) == total
+        if 32 <= total <= 128:
+            assert r.atur_pengembangan_kompetensi(x, "guru-1", items, now=NOW).total_poin == total
+        else:
+            with pytest.raises(DomainError) as info:
+                r.atur_pengembangan_kompetensi(x, "guru-1", items, now=NOW)
+            e = info.value
+            if total < 32:  # the refusal names real activities that bring the total into range
+                assert e.kode == "poin_pengembangan_kurang" and e.extra["kurang"] == 32 - total
+                tambahan = sum(poin[i] for i in e.extra["saran_kegiatan_ids"])
+                assert 32 <= total + tambahan <= 128
+            else:
+                assert e.kode == "poin_pengembangan_berlebih" and e.extra["lebih"] == total - 128
+
+
+def test_p2_topik_pelatihan_mandiri_dihitung_sekali():
+    x = _sampai_pk()
+    pm = r.InputPengembangan(kegiatan_id="pelatihan_mandiri_aksi_nyata", materi_id="pm-disiplin-positif")
+    assert kode(r.atur_pengembangan_kompetensi, x, "guru-1", [pm] * 4, now=NOW) == "materi_ganda"
+
+
+def test_p2_katalog_dengan_batas_tak_tercapai_ditolak_saat_dimuat():
+    from kinerja.domain import katalog
+    d = katalog.katalog_pengembangan().model_dump()
+    d["kegiatan"] = [dict(x, poin=6 if x["poin"] != 36 else 36) for x in d["kegiatan"]]  # 32 = 6a + 36b: none
+    with pytest.raises(ValueError):
+        katalog.KatalogPengembangan.model_validate(d)
+
+
 def test_p2_pelatihan_mandiri_wajib_menyebut_materi():
     x = _sampai_pk()
     tanpa = [r.InputPengembangan(kegiatan_id="pelatihan_mandiri_aksi_nyata")] * 4

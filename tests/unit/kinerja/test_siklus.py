@@ -89,6 +89,22 @@ def test_p1_periode_ditutup_hanya_baca():
     assert kode(s.pastikan_periode_terbuka, "2024-2", date(2024, 6, 1)) == "periode_belum_dimulai"
 
 
+def test_p10_penilaian_januari_juni_dapat_dituntaskan_juli_desember():
+    """Unfinished Januari-Juni ratings are completed during Juli-Desember (data: penyelesaian_selesai);
+    plans and observations of that period stay closed after 30 June."""
+    j = s.jendela("penilaian", "2024-1")
+    assert (j.selesai, j.batas_akhir) == (date(2024, 6, 30), date(2024, 12, 31))
+    assert s.periksa_jendela("penilaian", "2024-1", date(2024, 8, 15)).memuat(date(2024, 12, 31))
+    s.pastikan_periode_terbuka("2024-1", date(2024, 8, 15), s.Tahap.PENILAIAN)
+    assert kode(s.pastikan_periode_terbuka, "2024-1", date(2025, 1, 1), s.Tahap.PENILAIAN) == "periode_ditutup"
+    assert kode(s.pastikan_periode_terbuka, "2024-1", date(2024, 8, 15)) == "periode_ditutup"  # other stages
+    assert kode(s.periksa_jendela, "observasi", "2024-1", date(2024, 7, 1)) == "di_luar_jadwal"
+    assert "dituntaskan sampai 31 Desember 2024" in j.teks
+    # the second period has no catch-up: its ratings end with the year
+    assert s.jendela("penilaian", "2024-2").batas_akhir == date(2024, 12, 31)
+    assert kode(s.pastikan_periode_terbuka, "2024-2", date(2025, 1, 2), s.Tahap.PENILAIAN) == "periode_ditutup"
+
+
 def test_p1_periode_2_perlu_konfirmasi_kepala_sekolah():
     assert s.perlu_konfirmasi_kepala_sekolah("2024-2") and not s.perlu_konfirmasi_kepala_sekolah("2025-1")
     s.pastikan_periode_dibuka("2025-1", dikonfirmasi_kepala_sekolah=False)

@@ -18,3 +18,9 @@ def muat(nama: str) -> Any:
     """Parsed content of ``<nama>.json`` in this package (cached, treat as read-only)."""
     teks = resources.files(__name__).joinpath(f"{nama}.json").read_text(encoding="utf-8")
     return json.loads(teks)
+
+
+@lru_cache(maxsize=None)
+def berkas(nama: str) -> bytes:
+    """A file shipped beside the JSON (e.g. ``templat/<nama>.docx``), read once per process."""
+    return resources.files(__name__).joinpath(nama).read_bytes()

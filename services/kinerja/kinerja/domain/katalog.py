@@ -97,12 +97,22 @@ class KategoriPengembangan(FrozenModel):
     nama: str
 
 
+class BuktiKhusus(FrozenModel):
+    """A named kind of evidence a kegiatan accepts (e.g. the Surat Keterangan Selesai of a Pelatihan
+    Mandiri topic); ``per_topik``: one per chosen topic (the upload names its materi_id)."""
+
+    id: str
+    nama: str
+    per_topik: bool = False
+
+
 class KegiatanPengembangan(FrozenModel):
     id: str
     nama: str
     poin: int = Field(gt=0)
     kategori: str
     perlu_materi: bool = False  # a Pelatihan Mandiri topic must name its materi PMM
+    bukti_khusus: tuple[BuktiKhusus, ...] = ()
 
 
 class KatalogPengembangan(FrozenModel):
@@ -119,7 +129,24 @@ class KatalogPengembangan(FrozenModel):
             raise ValueError("kegiatan dengan kategori tidak dikenal")
         if self.batas_poin.minimal > self.batas_poin.maksimal:
             raise ValueError("batas poin terbalik")
+        # the limits are exact totals a teacher can pick: a data edit that makes them unreachable
+        # (e.g. only 6- and 36-point items, so 32 cannot be met exactly) fails loudly at load
+        for batas in (self.batas_poin.minimal, self.batas_poin.maksimal):
+            if not self.kombinasi(batas):
+                raise ValueError(f"batas poin {batas} tidak dapat dicapai dari kegiatan katalog")
         return self
+
+    def kombinasi(self, total: int) -> tuple[str, ...]:
+        """Fewest catalogue activities (repeats allowed) whose points add up to ``total``; () if none."""
+        if total <= 0:
+            return ()
+        terbaik: list[tuple[str, ...] | None] = [()] + [None] * total
+        for t in range(1, total + 1):
+            for k in self.kegiatan:
+                sebelum = terbaik[t - k.poin] if k.poin <= t else None
+                if sebelum is not None and (terbaik[t] is None or len(sebelum) + 1 < len(terbaik[t])):
+                    terbaik[t] = sebelum + (k.id,)
+        return terbaik[total] or ()
 
 
 # ------------------------------------------------------ tugas tambahan, dll.
@@ -176,6 +203,34 @@ class KatalogTindakLanjut(FrozenModel):
     dukungan: tuple[OpsiSederhana, ...] = Field(min_length=1)
 
 
+class TemplatBukti(FrozenModel):
+    """A "Contoh Format Bukti Dukung" a teacher can download (P9): for a step and an RHK (and the chosen
+    kegiatan / tugas tambahan it documents, if any). The file ships in ``data/templat/``."""
+
+    id: str
+    nama: str
+    tahap: Literal["perencanaan", "pelaksanaan", "penilaian"]
+    langkah: str
+    rhk: Literal["praktik_kinerja", "pengembangan_kompetensi", "tugas_tambahan"]
+    item_id: str | None = None
+    berkas: str = Field(pattern=r"^[a-z0-9_]+\.(docx|xlsx|pdf)$")
+
+    @property
+    def jenis(self) -> str:
+        return JENIS_TEMPLAT[self.berkas.rsplit(".", 1)[1]]
+
+
+JENIS_TEMPLAT = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "pdf": "application/pdf"}
+
+
+class KatalogTemplat(FrozenModel):
+    versi: str
+    sumber: tuple[str, ...]
+    templat: tuple[TemplatBukti, ...] = Field(min_length=1)
+
+
 # ------------------------------------------------------------------- loading
 
 
@@ -211,6 +266,23 @@ def katalog_materi() -> KatalogMateri:
 @lru_cache(maxsize=1)
 def katalog_tindak_lanjut() -> KatalogTindakLanjut:
     return KatalogTindakLanjut.model_validate(data.muat("tindak_lanjut"))
+
+
+@lru_cache(maxsize=1)
+def katalog_templat() -> KatalogTemplat:
+    """Evidence templates; every item they name exists in its catalogue and every file is shipped."""
+    k = KatalogTemplat.model_validate(data.muat("templat_bukti"))
+    dikenal = {"pengembangan_kompetensi": {x.id for x in katalog_pengembangan().kegiatan},
+               "tugas_tambahan": {x.id for x in katalog_tugas_tambahan().tugas}, "praktik_kinerja": set()}
+    for t in k.templat:
+        if t.item_id is not None and t.item_id not in dikenal[t.rhk]:
+            raise ValueError(f"templat {t.id}: item {t.item_id} tidak ada di katalog {t.rhk}")
+        isi_templat(t)
+    return k
+
+
+def isi_templat(t: TemplatBukti) -> bytes:
+    return data.berkas(f"templat/{t.berkas}")
 
 
 def versi_katalog() -> dict[str, str]:

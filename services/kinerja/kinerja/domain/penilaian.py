@@ -205,6 +205,7 @@ class PenilaianKinerja(FrozenModel):
     catatan_perilaku_kerja: TeksPanjang | None = None
     # P10: shown next to the ratings; never an input of a rule or formula.
     poin_kompetensi: int = Field(default=0, ge=0)
+    asn: bool = True  # non-ASN may be rated (P1) but do not count in the distribution curve (P12)
     dinilai_oleh: Identifier
     nomor_kiriman: int | None = Field(default=None, ge=1)  # batch it was sent in
     versi: int = Field(default=0, ge=0)

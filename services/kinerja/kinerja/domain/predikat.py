@@ -5,26 +5,34 @@ Kinerja Pegawai ASN, as summarised in DOMAIN_FACTS.md (matrix: H; curve: M/H;
 leader rule: M). A regulation change is an edit of these tables.
 
 Counting rule (decision, exact integer arithmetic, never floats): with ``n``
-pegawai predicates in the organisation,
-- "paling banyak p%"  -> at most  floor(n * p / 100) pegawai;
+ASN pegawai rated in the organisation (non-ASN teachers may join the cycle, P1,
+but are not counted: the curve is the regulation's for ASN),
+- "paling banyak p%"  -> at most floor(n * p / 100) pegawai (count / n <= p%),
+  but never fewer than 1 when p > 0: the regulation writes a forbidden
+  predicate as "tidak boleh ada" (Sangat Kurang: no Sangat Baik), so a nonzero
+  share is an allowance, and rounding it down to nobody in a team where p% is
+  less than one person would turn it into a prohibition (e.g. Istimewa, n = 1:
+  the one teacher may be Sangat Baik; Baik, n = 1: may be Baik). Such a bound
+  is marked ``disesuaikan``;
 - "paling sedikit p%" -> at least ceil(n * p / 100) pegawai;
-- "harus ada" (some)  -> at least 1 pegawai;
+- "harus ada" (some)  -> at least 1 pegawai once the share the curve leaves
+  outside its majority (``persen``: Baik keeps at most 70% Baik, so 30%) holds
+  a whole person, n * 30 / 100 >= 1, i.e. n >= 4; below that the one
+  Butuh Perbaikan / Kurang would be a third or more of the team, beyond the
+  rule's own proportion, so it is lowered to 0 (``disesuaikan``). A principal of
+  1-3 rated teachers is never forced to give Butuh Perbaikan / Kurang;
 - "tidak boleh ada"   -> at most 0 pegawai.
-This is the literal reading ("at most 70%" means count / n <= 0.70).
 
 Small teams (decision): the minimums of one curve may not fit together in a
 small team (e.g. Kurang: "Kurang/Misconduct >= 60% and Butuh Perbaikan >= 10%"
 needs 2 + 1 people when n = 2). Minimums are then satisfied in the order the
 regulation lists them (the main 60% group first) and each later minimum is
 lowered to what is left (possibly 0); such a bound is marked ``disesuaikan``.
-Upper bounds are never relaxed: they never conflict with minimums because each
-curve's groups are disjoint. Consequences worth knowing (n = teachers rated):
-- Istimewa, n = 1: the one teacher cannot be Sangat Baik (1 of 1 > 70%);
-- Baik, n <= 3: one teacher must be Butuh Perbaikan or Kurang/Misconduct
-  ("harus ada" fits, so it is not lowered), and for n = 1 Baik is impossible
-  (floor(0.7) = 0);
-- Kurang / Sangat Kurang, n <= 2: the secondary 10% group is lowered to 0.
-- n = 0: no bound applies.
+Upper bounds never conflict with minimums because each curve's groups are
+disjoint, and no curve caps every predicate, so every n has an allowed
+assignment (``contoh_sebaran`` builds one). All-Baik is allowed under Istimewa
+for every n ("the rest any other predicate") and under Baik only for n = 1.
+n = 0: no bound applies.
 
 Teacher predicate (P12): pre-filled from the matrix of the two ratings; the
 superior may choose another predicate with a written reason (required exactly
@@ -157,7 +165,8 @@ class BatasKurva(FrozenModel):
 
     jenis: JenisBatas
     predikat: tuple[Predikat, ...] = Field(min_length=1)
-    persen: int = Field(default=0, ge=0, le=100)  # used by paling_banyak / paling_sedikit
+    # paling_banyak / paling_sedikit: the share; harus_ada: the share left outside the curve's majority
+    persen: int = Field(default=0, ge=0, le=100)
 
     @property
     def minimum(self) -> bool:
@@ -176,8 +185,8 @@ def _sedikit(persen: int, *p: Predikat) -> BatasKurva:
     return BatasKurva(jenis=JenisBatas.paling_sedikit, predikat=p, persen=persen)
 
 
-def _ada(*p: Predikat) -> BatasKurva:
-    return BatasKurva(jenis=JenisBatas.harus_ada, predikat=p)
+def _ada(sisa_persen: int, *p: Predikat) -> BatasKurva:
+    return BatasKurva(jenis=JenisBatas.harus_ada, predikat=p, persen=sisa_persen)
 
 
 def _tidak_ada(*p: Predikat) -> BatasKurva:
@@ -194,7 +203,7 @@ KURVA_DISTRIBUSI: dict[PredikatOrganisasi, tuple[BatasKurva, ...]] = {
     # Sangat Baik at most 70%; the rest any other predicate.
     PredikatOrganisasi.istimewa: (_banyak(70, _SB),),
     # Baik at most 70%; some Butuh Perbaikan and/or Kurang/Misconduct; others may be SB or SK.
-    PredikatOrganisasi.baik: (_banyak(70, _BA), _ada(_BP, _K)),
+    PredikatOrganisasi.baik: (_banyak(70, _BA), _ada(100 - 70, _BP, _K)),
     # Butuh Perbaikan at least 60%; Sangat Baik at most 10%.
     PredikatOrganisasi.butuh_perbaikan: (_sedikit(60, _BP), _banyak(10, _SB)),
     # Kurang/Misconduct at least 60%; Butuh Perbaikan at least 10%; Sangat Baik at most 10%.
@@ -219,25 +228,53 @@ def _ceil_div(a: int, b: int) -> int:
 
 
 def batas_berlaku(predikat_organisasi: PredikatOrganisasi, n: int) -> list[BatasJumlah]:
-    """The curve of ``predikat_organisasi`` as head counts for ``n`` pegawai."""
+    """The curve of ``predikat_organisasi`` as head counts for ``n`` ASN pegawai (rounding: module doc)."""
     if n < 0:
         raise ValueError("n tidak boleh negatif")
     hasil: list[BatasJumlah] = []
     sisa = n
     for batas in KURVA_DISTRIBUSI[PredikatOrganisasi(predikat_organisasi)]:
         if batas.jenis is JenisBatas.paling_banyak:
-            jumlah = n * batas.persen // 100
-            hasil.append(BatasJumlah(batas=batas, n=n, jumlah=jumlah, jumlah_regulasi=jumlah))
+            regulasi = n * batas.persen // 100
+            jumlah = max(regulasi, 1) if n > 0 and batas.persen > 0 else regulasi
+            hasil.append(BatasJumlah(batas=batas, n=n, jumlah=jumlah, jumlah_regulasi=regulasi,
+                                     disesuaikan=jumlah != regulasi))
         elif batas.jenis is JenisBatas.tidak_boleh_ada:
             hasil.append(BatasJumlah(batas=batas, n=n, jumlah=0, jumlah_regulasi=0))
         else:
-            regulasi = _ceil_div(n * batas.persen, 100) if batas.jenis is JenisBatas.paling_sedikit else 1
-            jumlah = min(regulasi, sisa)
+            if batas.jenis is JenisBatas.paling_sedikit:
+                regulasi = kebutuhan = _ceil_div(n * batas.persen, 100)
+            else:  # harus_ada: one person, once the share outside the majority holds one
+                regulasi = 1 if n > 0 else 0
+                kebutuhan = regulasi if n * batas.persen >= 100 else 0
+            jumlah = min(kebutuhan, sisa)
             sisa -= jumlah
             hasil.append(
                 BatasJumlah(batas=batas, n=n, jumlah=jumlah, jumlah_regulasi=regulasi, disesuaikan=jumlah != regulasi)
             )
     return hasil
+
+
+# Filling order of ``contoh_sebaran`` once the minimums are met: the matrix's middle first.
+_URUTAN_ISI = (Predikat.baik, Predikat.sangat_baik, Predikat.butuh_perbaikan, Predikat.kurang, Predikat.sangat_kurang)
+
+
+def contoh_sebaran(predikat_organisasi: PredikatOrganisasi, n: int) -> dict[Predikat, int]:
+    """One distribution of ``n`` predicates that meets the curve (proof that the bounds fit every n;
+    the school page can show it as an example)."""
+    batas = batas_berlaku(predikat_organisasi, n)
+    hitung = dict.fromkeys(Predikat, 0)
+    for b in batas:
+        if b.batas.minimum:
+            hitung[b.batas.predikat[0]] += b.jumlah
+    sisa = n - sum(hitung.values())
+    for p in _URUTAN_ISI:
+        ruang = min((b.jumlah - sum(hitung[q] for q in b.batas.predikat) for b in batas
+                     if not b.batas.minimum and p in b.batas.predikat), default=sisa)
+        tambah = max(0, min(ruang, sisa))
+        hitung[p] += tambah
+        sisa -= tambah
+    return hitung
 
 
 class Pelanggaran(FrozenModel):
@@ -258,16 +295,16 @@ def _pesan(b: BatasJumlah, saat_ini: int, selisih: int) -> str:
     batas = b.batas
     catatan = " (disesuaikan untuk tim kecil)" if b.disesuaikan else ""
     if batas.jenis is JenisBatas.paling_banyak:
-        kepala = f"{batas.label} paling banyak {batas.persen}% ({b.jumlah} dari {b.n})"
+        kepala = f"{batas.label} paling banyak {batas.persen}% ({b.jumlah} dari {b.n} guru ASN){catatan}"
         aksi = f"kurangi {selisih}"
     elif batas.jenis is JenisBatas.tidak_boleh_ada:
-        kepala = f"{batas.label} tidak boleh ada (0 dari {b.n})"
+        kepala = f"{batas.label} tidak boleh ada (0 dari {b.n} guru ASN)"
         aksi = f"kurangi {selisih}"
     elif batas.jenis is JenisBatas.paling_sedikit:
-        kepala = f"{batas.label} paling sedikit {batas.persen}% ({b.jumlah} dari {b.n}){catatan}"
+        kepala = f"{batas.label} paling sedikit {batas.persen}% ({b.jumlah} dari {b.n} guru ASN){catatan}"
         aksi = f"tambah {selisih}"
     else:
-        kepala = f"Harus ada {batas.label} (paling sedikit {b.jumlah} dari {b.n}){catatan}"
+        kepala = f"Harus ada {batas.label} (paling sedikit {b.jumlah} dari {b.n} guru ASN){catatan}"
         aksi = f"tambah {selisih}"
     return f"{kepala}; saat ini {saat_ini}: {aksi}"
 
@@ -383,6 +420,7 @@ def tetapkan_predikat_pegawai(
     alasan_penyesuaian: str | None = None,
     sebelumnya: PredikatKinerjaPegawai | None = None,
     pimpinan: bool = False,
+    langsung: bool | None = None,
 ) -> PredikatKinerjaPegawai:
     """Set (or change) a pegawai's predicate: pre-filled from the matrix; another
     predicate needs a reason. ``predikat_organisasi`` is the school's, or None
@@ -391,7 +429,11 @@ def tetapkan_predikat_pegawai(
     ``pimpinan`` (P14): the pegawai leads the school and is rated by the Kepala
     Dinas (or the delegated pengawas) directly -- nothing is "sent to the Dinas";
     instead the Rating Hasil Kerja must be the one the school's predicate gives
-    (``RATING_HASIL_KERJA_PIMPINAN``), else ``rating_hasil_kerja_tidak_sesuai_organisasi``."""
+    (``RATING_HASIL_KERJA_PIMPINAN``), else ``rating_hasil_kerja_tidak_sesuai_organisasi``.
+
+    ``langsung`` (default: ``pimpinan``): rated by the Dinas side directly, so nothing is sent to the
+    Dinas first -- also the teacher cycle of a Plt. leading their own school, whose Hasil Kerja is their
+    own practice (not the school's result)."""
     if now.tzinfo is None:
         raise ValueError("now harus memiliki zona waktu (timezone-aware)")
     pastikan_penilai(penilaian.pegawai_id, aktor_id, penilai)
@@ -411,7 +453,7 @@ def tetapkan_predikat_pegawai(
                 "terlebih dahulu.",
                 rating_hasil_kerja_seharusnya=harus.value,
             )
-    elif not penilaian.terkirim:
+    if not (pimpinan if langsung is None else langsung) and not penilaian.terkirim:
         raise DomainError(
             "penilaian_belum_dikirim",
             "Kirim data Penilaian Kinerja guru ini ke Dinas Pendidikan terlebih dahulu, lalu "

@@ -19,7 +19,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from kinerja import data
-from shared.errors import DomainError
+from shared.errors import DomainError, Forbidden
 from shared.models import FrozenModel, Identifier, Kode, Nama, TeksPendek
 
 
@@ -97,7 +97,8 @@ class InfoNip(FrozenModel):
 
 def _nip_galat(kode: str, pesan: str, nip: str) -> DomainError:
     return DomainError(kode, pesan, nip=nip, aktor="operator_sekolah",
-                       tindak_lanjut="Perbaiki NIP di Dapodik / Verval PTK agar sama dengan SIASN.")
+                       tindak_lanjut="Berikan NIP yang tercatat di SIASN kepada Operator Sekolah; Operator Sekolah "
+                       "memperbarui NIP Anda melalui Verval PTK agar sama dengan SIASN.")
 
 
 def periksa_nip(nip: str, *, pppk: bool | None = None) -> InfoNip:
@@ -178,6 +179,13 @@ def periksa_email_belajar_id(email: str) -> str:
         raise DomainError("email_bukan_belajar_id",
                           "Email harus akun belajar.id (contoh: nama@guru.sd.belajar.id).")
     return email
+
+
+def akun_kemenag(email: str | None) -> bool:
+    """An account of a madrasah (Kemenag) teacher: the domain they sign in with (data). Their SKP is
+    filled in e-Kinerja BKN directly; PMM runs no cycle for them and syncs nothing (P1, S1)."""
+    host = (email or "").strip().lower().rpartition("@")[2]
+    return bool(host) and any(host == d or host.endswith("." + d) for d in _aturan()["domain_email_kemenag"])
 
 
 Npsn = Annotated[str, AfterValidator(periksa_npsn)]
@@ -401,22 +409,46 @@ class Atasan(FrozenModel):
 PESAN_ATASAN_TIDAK_DITEMUKAN = "Data atasan Anda tidak ditemukan"
 
 
-def tentukan_atasan(ptk: Ptk, sekolah_induk: Sekolah, dinas: Dinas | None = None) -> Atasan:
+def pastikan_plt(ptk_id: str, npsn: str, plt_ptk_id: str | None) -> None:
+    """Only the Plt. the school's Dapodik record names has an SKP sebagai Plt. of that school."""
+    if plt_ptk_id != ptk_id:
+        raise Forbidden("bukan_plt_sekolah",
+                        f"Anda tidak tercatat sebagai Plt. Kepala Sekolah NPSN {npsn} di Dapodik. Bila penugasan "
+                        "Plt. Anda belum tercatat, minta Operator Sekolah atau Dinas Pendidikan memperbaruinya di "
+                        "Dapodik.", npsn=npsn, aktor="operator_sekolah")
+
+
+def dinilai_dinas(jabatan: Jabatan, pegawai_id: str, sekolah: Sekolah) -> bool:
+    """Whose Pejabat Penilai is the Dinas side (Kepala Dinas, or the pengawas delegated by decree, P14):
+    a principal's cycle (jabatan kepala_sekolah, also the SKP sebagai Plt.), the definitive principal,
+    and the Plt. of their own sekolah induk when it has no definitive principal -- nobody at the school
+    stands above them, and a Plt. approving or rating their own teacher plan is no assessment at all."""
+    return (jabatan is Jabatan.KEPALA_SEKOLAH or sekolah.kepala_sekolah_ptk_id == pegawai_id
+            or (sekolah.kepala_sekolah_ptk_id is None and sekolah.plt_ptk_id == pegawai_id))
+
+
+def tentukan_atasan(ptk: Ptk, sekolah_induk: Sekolah, dinas: Dinas | None = None, *,
+                    sebagai_plt: bool = False) -> Atasan:
     """The atasan of ``ptk`` from the current reference data of the home school (P3, P14).
 
     - guru / guru BK: kepala sekolah definitif (approval needed); else the Plt.
       (approved automatically by the system); else ``atasan_tidak_ditemukan``.
     - kepala sekolah: a pengawas delegated by decree if any, else the Kepala Dinas.
+    - the Plt. of their own sekolah induk (no definitive principal), for their teacher plan: as a
+      principal (never approved by themselves);
+    - ``sebagai_plt``: the SKP sebagai Plt. Kepala Sekolah of ``sekolah_induk`` (here: the school led,
+      not necessarily the sekolah induk): as a principal; only its recorded Plt. (``bukan_plt_sekolah``).
     The use case resolves it when the plan is submitted and stores the result on
     the plan, so a later change in Dapodik does not move a plan under review.
     """
-    if ptk.npsn_induk != sekolah_induk.npsn:
+    if sebagai_plt:
+        pastikan_plt(ptk.ptk_id, sekolah_induk.npsn, sekolah_induk.plt_ptk_id)
+    elif ptk.npsn_induk != sekolah_induk.npsn:
         raise DomainError("bukan_sekolah_induk",
                           "Pengelolaan Kinerja hanya dilakukan di sekolah induk Anda "
                           f"(NPSN {ptk.npsn_induk}). Jika sekolah induk salah, minta Operator Sekolah memperbaikinya di Dapodik.",
                           npsn=sekolah_induk.npsn)
-    memimpin_sekolah = ptk.jabatan is Jabatan.KEPALA_SEKOLAH or sekolah_induk.kepala_sekolah_ptk_id == ptk.ptk_id
-    if memimpin_sekolah:
+    if sebagai_plt or dinilai_dinas(ptk.jabatan, ptk.ptk_id, sekolah_induk):
         if sekolah_induk.delegasi_penilai is not None:
             d = sekolah_induk.delegasi_penilai
             return Atasan(jenis=JenisAtasan.PENGAWAS, id=d.pengawas_id, perlu_persetujuan=True,

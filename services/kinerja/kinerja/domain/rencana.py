@@ -139,6 +139,7 @@ class Rencana(FrozenModel):
     npsn: str
     jenjang: Jenjang
     jabatan: Jabatan
+    plt: bool = False  # the SKP sebagai Plt. Kepala Sekolah of ``npsn`` (see Siklus.plt)
     status: StatusRencana = StatusRencana.DRAF
     langkah_selesai: tuple[Langkah, ...] = ()
     praktik: PraktikKinerja | None = None
@@ -236,7 +237,7 @@ def buat_rencana(siklus: Siklus, ptk: Ptk, jenjang: Jenjang, *, now: datetime) -
     pastikan_periode_terbuka(siklus.periode, today)
     periksa_jendela(Tahap.PERENCANAAN, siklus.periode, today)
     return Rencana(rencana_id=siklus.siklus_id, siklus_id=siklus.siklus_id, ptk_id=siklus.ptk_id, nip=ptk.nip,
-                   periode=siklus.periode, npsn=siklus.npsn, jenjang=jenjang, jabatan=siklus.jabatan,
+                   periode=siklus.periode, npsn=siklus.npsn, jenjang=jenjang, jabatan=siklus.jabatan, plt=siklus.plt,
                    versi_katalog=katalog.versi_katalog(), dibuat_pada=now, diperbarui_pada=now)
 
 
@@ -295,10 +296,17 @@ def atur_pengembangan_kompetensi(rencana: Rencana, pelaku_id: str, items: Sequen
     _pastikan_dapat_diubah(rencana, pelaku_id, now)
     _pastikan_urutan(rencana, Langkah.PENGEMBANGAN_KOMPETENSI)
     hasil: list[ItemPengembangan] = []
+    topik: set[tuple[str, str]] = set()
     for masukan in items:
         kegiatan = katalog.kegiatan_pengembangan(masukan.kegiatan_id)
         if masukan.materi_id is not None:
             katalog.materi_pmm(masukan.materi_id)
+            # one topic, one completion certificate: the same topic twice would count its points twice
+            if (kegiatan.id, masukan.materi_id) in topik:
+                raise DomainError("materi_ganda", f"Topik '{masukan.materi_id}' sudah dipilih untuk kegiatan "
+                                  f"'{kegiatan.nama}'. Setiap topik dihitung satu kali; pilih topik lain.",
+                                  kegiatan_id=kegiatan.id, materi_id=masukan.materi_id)
+            topik.add((kegiatan.id, masukan.materi_id))
         elif kegiatan.perlu_materi:
             raise DomainError("materi_wajib",
                               f"Kegiatan '{kegiatan.nama}' harus menyebutkan topik Pelatihan Mandiri yang dipilih.",
@@ -308,13 +316,20 @@ def atur_pengembangan_kompetensi(rencana: Rencana, pelaku_id: str, items: Sequen
                                       keterangan=masukan.keterangan))
     total, batas = sum(i.poin for i in hasil), katalog.batas_poin()
     if total < batas.minimal:
+        # name activities that close the gap exactly (or just past it) so the teacher can act on it
+        k = katalog.katalog_pengembangan()
+        kurang = batas.minimal - total
+        saran = next(c for c in (k.kombinasi(g) for g in range(kurang, batas.maksimal - total + 1)) if c)
+        nama = {x.id: f"{x.nama} ({x.poin} poin)" for x in k.kegiatan}
         raise DomainError("poin_pengembangan_kurang",
-                          f"Total poin Pengembangan Kompetensi Anda {total}; minimal {batas.minimal} poin. "
-                          "Tambahkan kegiatan.", total_poin=total, minimal=batas.minimal)
+                          f"Total poin Pengembangan Kompetensi Anda {total}; minimal {batas.minimal} poin, kurang "
+                          f"{kurang} poin. Tambahkan kegiatan, misalnya: " + "; ".join(nama[i] for i in saran) + ".",
+                          total_poin=total, minimal=batas.minimal, kurang=kurang, saran_kegiatan_ids=list(saran))
     if total > batas.maksimal:
         raise DomainError("poin_pengembangan_berlebih",
                           f"Total poin Pengembangan Kompetensi Anda {total}; maksimal {batas.maksimal} poin "
-                          "per semester. Kurangi kegiatan.", total_poin=total, maksimal=batas.maksimal)
+                          f"per semester, lebih {total - batas.maksimal} poin. Kurangi kegiatan.",
+                          total_poin=total, maksimal=batas.maksimal, lebih=total - batas.maksimal)
     return _simpan_langkah(rencana, Langkah.PENGEMBANGAN_KOMPETENSI, now, pengembangan=tuple(hasil))
 
 
@@ -374,7 +389,7 @@ def ajukan(rencana: Rencana, pelaku_id: str, atasan: Atasan, *, now: datetime) -
         raise DomainError("langkah_belum_lengkap",
                           f"Rencana belum dapat diajukan. Lengkapi langkah: {', '.join(kurang)}.",
                           langkah_kurang=kurang)
-    if atasan.perlu_persetujuan and atasan.id == rencana.ptk_id:
+    if atasan.id == rencana.ptk_id:  # nobody approves (or is auto-approved under) themselves
         raise Conflict("atasan_tidak_valid",
                        "Atasan Anda tercatat sebagai diri Anda sendiri. Minta Operator Sekolah memperbaiki data "
                        "Kepala Sekolah di Dapodik.", aktor="operator_sekolah")

@@ -30,7 +30,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from kinerja import data
-from kinerja.domain.referensi import Jabatan, Ptk, StatusKeaktifan, perkiraan_tanggal_pensiun
+from kinerja.domain.referensi import Jabatan, Ptk, StatusKeaktifan, pastikan_plt, perkiraan_tanggal_pensiun
 from shared.errors import Conflict, DomainError
 from shared.models import FrozenModel, Identifier, TeksPendek
 
@@ -141,13 +141,23 @@ class Jendela(FrozenModel):
     mulai: date
     selesai: date
     anjuran_selesai: date | None = None
+    # Work of this stage left unfinished at ``selesai`` may still be completed until this day
+    # (P10: Januari-Juni ratings are finished during Juli-Desember; data, ``penyelesaian_selesai``).
+    penyelesaian_sampai: date | None = None
+
+    @property
+    def batas_akhir(self) -> date:
+        return max(self.selesai, self.penyelesaian_sampai or self.selesai)
 
     def memuat(self, tanggal: date) -> bool:
-        return self.mulai <= tanggal <= self.selesai
+        return self.mulai <= tanggal <= self.batas_akhir
 
     @property
     def teks(self) -> str:
-        return f"{format_tanggal(self.mulai)} sampai {format_tanggal(self.selesai)}"
+        teks = f"{format_tanggal(self.mulai)} sampai {format_tanggal(self.selesai)}"
+        if self.batas_akhir > self.selesai:
+            teks += f" (yang belum selesai dapat dituntaskan sampai {format_tanggal(self.batas_akhir)})"
+        return teks
 
 
 def jendela(tahap: Tahap | str, periode: Periode | str) -> Jendela:
@@ -159,7 +169,9 @@ def jendela(tahap: Tahap | str, periode: Periode | str) -> Jendela:
     if perpanjangan:
         selesai = max(selesai, date.fromisoformat(perpanjangan))
     return Jendela(tahap=tahap, periode=periode.id, mulai=periode._tanggal(j["mulai"]), selesai=selesai,
-                   anjuran_selesai=periode._tanggal(j["anjuran_selesai"]) if "anjuran_selesai" in j else None)
+                   anjuran_selesai=periode._tanggal(j["anjuran_selesai"]) if "anjuran_selesai" in j else None,
+                   penyelesaian_sampai=periode._tanggal(j["penyelesaian_selesai"])
+                   if "penyelesaian_selesai" in j else None)
 
 
 def periksa_jendela(tahap: Tahap | str, periode: Periode | str, today: date) -> Jendela:
@@ -175,22 +187,26 @@ def periksa_jendela(tahap: Tahap | str, periode: Periode | str, today: date) -> 
     return j
 
 
-def akhir_periode(periode: Periode | str) -> date:
-    """Last day anything may change in a period: the end of its last window (or the period)."""
+def akhir_periode(periode: Periode | str, tahap: Tahap | str | None = None) -> date:
+    """Last day anything may change in a period: the end of its last window (or the period).
+
+    With ``tahap``, that stage's own completion time counts too: unfinished Januari-Juni ratings
+    stay writable during Juli-Desember (P10) while plans and observations of the period are closed."""
     p = parse_periode(periode)
-    return max([p.selesai] + [jendela(t, p).selesai for t in Tahap])
+    akhir = max([p.selesai] + [jendela(t, p).selesai for t in Tahap])
+    return max(akhir, jendela(tahap, p).batas_akhir) if tahap is not None else akhir
 
 
-def periode_ditutup(periode: Periode | str, today: date) -> bool:
-    return today > akhir_periode(periode)
+def periode_ditutup(periode: Periode | str, today: date, tahap: Tahap | str | None = None) -> bool:
+    return today > akhir_periode(periode, tahap)
 
 
-def pastikan_periode_terbuka(periode: Periode | str, today: date) -> None:
-    """A closed period is read-only (``periode_ditutup``)."""
+def pastikan_periode_terbuka(periode: Periode | str, today: date, tahap: Tahap | str | None = None) -> None:
+    """A closed period is read-only (``periode_ditutup``); ``tahap``: closed for that stage's work."""
     p = parse_periode(periode)
-    if periode_ditutup(p, today):
+    if periode_ditutup(p, today, tahap):
         raise Conflict("periode_ditutup",
-                       f"Periode {p.nama} sudah ditutup pada {format_tanggal(akhir_periode(p))}. "
+                       f"Periode {p.nama} sudah ditutup pada {format_tanggal(akhir_periode(p, tahap))}. "
                        "Data periode ini hanya dapat dilihat, tidak dapat diubah.", periode=p.id)
     if today < p.mulai:
         raise DomainError("periode_belum_dimulai",
@@ -238,14 +254,16 @@ def kewajiban(ptk: Ptk, periode: Periode | str) -> Kewajiban:
 # -------------------------------------------------------------------- siklus
 
 
-def siklus_id(ptk_id: str, periode: Periode | str) -> str:
-    """Deterministic, non-monotonic id of the one cycle of a person in a period.
+def siklus_id(ptk_id: str, periode: Periode | str, plt_npsn: str | None = None) -> str:
+    """Deterministic, non-monotonic id of the one cycle of a person in a period (and, with
+    ``plt_npsn``, of their SKP sebagai Plt. Kepala Sekolah of that school: one per school led).
 
     Hashing spreads Firestore writes (DESIGN.md, Storage) and makes every
     account of the same person, and every retry, land on the same document.
     """
     p = parse_periode(periode)
-    return hashlib.sha256(f"kinerja.siklus|{ptk_id}|{p.id}".encode()).hexdigest()[:32]
+    kunci = f"kinerja.siklus|{ptk_id}|{p.id}" + (f"|plt|{plt_npsn}" if plt_npsn else "")
+    return hashlib.sha256(kunci.encode()).hexdigest()[:32]
 
 
 class StatusSiklus(StrEnum):
@@ -268,6 +286,12 @@ class Siklus(FrozenModel):
     npsn: str  # sekolah induk
     jabatan: Jabatan
     kewajiban: Kewajiban
+    # ASN on the latest Dapodik row (None: opened before this was kept; counted as ASN). Only ASN
+    # count in the school's distribution curve (P12).
+    asn: bool | None = None
+    # the SKP sebagai Plt. Kepala Sekolah of ``npsn`` (the school led), beside the person's own teacher
+    # cycle; jabatan kepala_sekolah (D3 plan, rated by the Dinas side like a principal, P14)
+    plt: bool = False
     status: StatusSiklus = StatusSiklus.AKTIF
     penanda: tuple[Penanda, ...] = ()
     dibuka_pada: AwareDatetime
@@ -306,7 +330,18 @@ def buka_siklus(ptk: Ptk, periode: Periode | str, *, now: datetime, dikonfirmasi
                                    pesan=f"Perkiraan pensiun {format_tanggal(pensiun)} jatuh dalam periode ini; "
                                          "siklus ditutup saat status pensiun tercatat di Dapodik."))
     return Siklus(siklus_id=siklus_id(ptk.ptk_id, p), ptk_id=ptk.ptk_id, periode=p.id, npsn=ptk.npsn_induk,
-                  jabatan=ptk.jabatan, kewajiban=kewajiban(ptk, p), penanda=tuple(penanda), dibuka_pada=now)
+                  jabatan=ptk.jabatan, kewajiban=kewajiban(ptk, p), asn=ptk.is_asn, penanda=tuple(penanda),
+                  dibuka_pada=now)
+
+
+def buka_siklus_plt(ptk: Ptk, npsn_plt: str, plt_ptk_id: str | None, periode: Periode | str, *, now: datetime,
+                    dikonfirmasi_kepala_sekolah: bool) -> Siklus:
+    """Open the SKP sebagai Plt. Kepala Sekolah of school ``npsn_plt`` (one per school led, each
+    synced as its own SKP: "Sinkro data PLT PMM"). Only the Plt. the school's record names."""
+    pastikan_plt(ptk.ptk_id, npsn_plt, plt_ptk_id)
+    guru = buka_siklus(ptk, periode, now=now, dikonfirmasi_kepala_sekolah=dikonfirmasi_kepala_sekolah)
+    return guru.model_copy(update={"siklus_id": siklus_id(ptk.ptk_id, guru.periode, npsn_plt), "npsn": npsn_plt,
+                                   "jabatan": Jabatan.KEPALA_SEKOLAH, "plt": True})
 
 
 def terapkan_referensi_ptk(siklus: Siklus, ptk: Ptk) -> Siklus:
@@ -333,7 +368,9 @@ def terapkan_referensi_ptk(siklus: Siklus, ptk: Ptk) -> Siklus:
         flag = Penanda(kode="sekolah_induk_berubah",
                        pesan=f"Sekolah induk berubah dari NPSN {siklus.npsn} ke NPSN {ptk.npsn_induk}.")
         return siklus.model_copy(update={"npsn": ptk.npsn_induk, "penanda": siklus.penanda + (flag,),
-                                         "versi": siklus.versi + 1})
+                                         "asn": ptk.is_asn, "versi": siklus.versi + 1})
+    if siklus.asn is not ptk.is_asn:  # e.g. appointed PPPK mid-semester
+        return siklus.model_copy(update={"asn": ptk.is_asn, "versi": siklus.versi + 1})
     return siklus
 
 

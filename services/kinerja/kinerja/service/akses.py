@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kinerja.domain.observasi import PejabatPenilai
-from kinerja.domain.referensi import Dinas, Jabatan, Ptk, Sekolah
+from kinerja.domain.referensi import Dinas, Jabatan, Ptk, Sekolah, akun_kemenag, dinilai_dinas
 from kinerja.service import repo
 from shared.errors import Forbidden, NotFound, Unauthenticated
 from shared.firestore import Tx
@@ -60,12 +60,33 @@ def kenali(tx: Tx, email: str | None, *juga) -> Aktor:
     doc = tx.get(ref) or {}
     ptk_id, kd_id, pengawas_id = doc.get("ptk_id"), doc.get("kepala_dinas_id"), doc.get("pengawas_id")
     if not ptk_id and not kd_id and not pengawas_id:
+        if doc.get("ptk_ditolak"):
+            raise _data_ptk_ditolak(tx.get(tx.ref(repo.DITOLAK, doc["ptk_ditolak"])) or {})
+        if akun_kemenag(email):
+            raise Forbidden("guru_kemenag_gunakan_ekinerja",
+                            "Anda masuk dengan akun madrasah (Kementerian Agama). Pengelolaan Kinerja di PMM untuk "
+                            "guru dan kepala sekolah di bawah Kemendikbudristek; guru dan kepala sekolah Kemenag "
+                            "mengisi SKP langsung di e-Kinerja BKN (kinerja.bkn.go.id). Tidak ada data yang "
+                            "disinkronkan dari PMM untuk akun ini.", aktor="pegawai",
+                            tindak_lanjut="Isi SKP langsung di e-Kinerja BKN; hubungi Admin Instansi Kemenag "
+                                          "bila akun e-Kinerja Anda belum ada.")
         raise Forbidden("akun_belum_terdaftar",
                         "Akun belajar.id Anda belum terhubung dengan data PTK di Dapodik. Minta Operator Sekolah "
                         "memastikan email belajar.id Anda tercatat di Dapodik, lalu coba lagi setelah data diperbarui.",
                         aktor="operator_sekolah")
     return Aktor(id=ptk_id or kd_id or pengawas_id, ptk_id=ptk_id, kepala_dinas_id=kd_id,
                  dinas_id=doc.get("dinas_id"), pengawas_id=pengawas_id)
+
+
+def _data_ptk_ditolak(ditolak: dict) -> Forbidden:
+    """Dapodik did send the person, but the record was refused (e.g. an invalid NIP): the real reason
+    and who fixes it, not "your e-mail is not in Dapodik" (which sends them to the wrong fix)."""
+    alasan = ditolak.get("pesan") or "data PTK Anda tidak lolos pemeriksaan."
+    tindak_lanjut = ditolak.get("tindak_lanjut") or "Operator Sekolah memperbaiki data PTK Anda di Dapodik."
+    return Forbidden("data_ptk_ditolak",
+                     f"Data PTK Anda sudah dikirim Dapodik, tetapi belum dapat dipakai: {alasan} "
+                     f"{tindak_lanjut}", aktor=ditolak.get("aktor") or "operator_sekolah",
+                     alasan_kode=ditolak.get("kode"), tindak_lanjut=tindak_lanjut)
 
 
 def ptk_saya(tx: Tx, aktor: Aktor) -> Ptk:
@@ -98,10 +119,15 @@ def pastikan_memimpin(sekolah: Sekolah, aktor: Aktor) -> None:
                         npsn=sekolah.npsn)
 
 
+def dinas_penilai(tx: Tx, jabatan: Jabatan, pegawai_id: str, sekolah: Sekolah) -> Dinas | None:
+    """The Dinas record, read only when the Dinas side assesses this person (``dinilai_dinas``)."""
+    return repo.baca_dinas(tx, sekolah.dinas_id) if dinilai_dinas(jabatan, pegawai_id, sekolah) else None
+
+
 def penilai_untuk(jabatan: Jabatan, pegawai_id: str, sekolah: Sekolah, dinas: Dinas | None) -> PejabatPenilai:
-    """Who observes and assesses this person now (P6, P8, P14)."""
-    memimpin_sekolah = jabatan is Jabatan.KEPALA_SEKOLAH or sekolah.kepala_sekolah_ptk_id == pegawai_id
-    if memimpin_sekolah:
+    """Who observes and assesses this person now (P6, P8, P14): the Dinas side for a principal's cycle
+    and for a Plt. leading their own school (``dinilai_dinas``), else the school's principal / Plt."""
+    if dinilai_dinas(jabatan, pegawai_id, sekolah):
         tim = frozenset({sekolah.delegasi_penilai.pengawas_id}) if sekolah.delegasi_penilai else frozenset()
         kd = dinas.kepala_dinas_id if dinas is not None and dinas.dinas_id == sekolah.dinas_id else None
         return PejabatPenilai(definitif_id=kd, tim_penilai_ids=tim)

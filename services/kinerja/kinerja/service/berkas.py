@@ -4,7 +4,8 @@ Two calls, the browser uploading directly to the object store in between:
 1. ``minta_unggah``: checks who may attach what (the owner of an approved plan
    for RPP and for evidence of *their chosen* competence items and tugas
    tambahan; the school's principal or Plt. for KOSP / attendance summary),
-   the type (PDF, DOCX, PPTX, JPG, PNG; extension and content type must agree)
+   the type (PDF, DOCX, PPTX, JPG, PNG, and XLSX for the teacher-attendance summary; extension and content
+   type must agree), a named kind of evidence (the Surat Keterangan Selesai of a chosen Pelatihan Mandiri topic)
    and the size limit, records a pending ``Berkas`` and returns a pre-signed
    PUT bound to that type, length and MD5.
 2. ``konfirmasi``: checks the stored object (exists, size, type, checksum) and
@@ -25,6 +26,7 @@ from enum import StrEnum
 from google.cloud.firestore_v1.base_query import FieldFilter
 from pydantic import AwareDatetime, Field
 
+from kinerja.domain import katalog
 from kinerja.domain.rencana import StatusRencana
 from kinerja.domain.siklus import Tahap, pastikan_periode_terbuka, pastikan_siklus_aktif, periksa_jendela, tanggal_lokal
 from kinerja.service import akses, repo
@@ -41,6 +43,7 @@ JENIS_DIIZINKAN: dict[str, tuple[str, ...]] = {
     "image/jpeg": ("jpg", "jpeg"),
     "image/png": ("png",),
 }
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TujuanBerkas(StrEnum):
@@ -55,6 +58,13 @@ class KategoriDokumenSekolah(StrEnum):
     REKAP_KEHADIRAN = "rekap_kehadiran"
 
 
+# The "Dokumen Rangkuman Kehadiran Guru" the principal uploads is one of the teachers' "bukti dukung lainnya"
+# (P9) and is kept as a spreadsheet: XLSX is accepted for that school document only.
+JENIS_KHUSUS: dict[tuple["TujuanBerkas", "KategoriDokumenSekolah | None"], dict[str, tuple[str, ...]]] = {
+    (TujuanBerkas.DOKUMEN_SEKOLAH, KategoriDokumenSekolah.REKAP_KEHADIRAN): {XLSX: ("xlsx",)},
+}
+
+
 class StatusBerkas(StrEnum):
     MENUNGGU_UNGGAHAN = "menunggu_unggahan"
     TERKONFIRMASI = "terkonfirmasi"
@@ -67,6 +77,8 @@ class Berkas(FrozenModel):
     npsn: str
     siklus_id: str | None = None
     item_id: str | None = None  # kegiatan_id or tugas_id the evidence is for
+    bukti_khusus: str | None = None  # e.g. surat_keterangan_selesai_pelatihan_mandiri (catalogue)
+    materi_id: str | None = None  # the Pelatihan Mandiri topic a per-topic certificate is for
     kategori: KategoriDokumenSekolah | None = None
     nama_berkas: Nama
     jenis: str
@@ -82,13 +94,17 @@ class Berkas(FrozenModel):
 berkas_repo = repo.AggregateRepo(Berkas, repo.BERKAS, id_field="berkas_id")
 
 
-def periksa_format(nama_berkas: str, jenis: str, ukuran: int, batas: int) -> str:
+def periksa_format(nama_berkas: str, jenis: str, ukuran: int, batas: int, tujuan: "TujuanBerkas | None" = None,
+                   kategori: "KategoriDokumenSekolah | None" = None) -> str:
     """The file's extension (lower case), or the kode of what is wrong."""
-    if jenis not in JENIS_DIIZINKAN:
+    diizinkan = JENIS_DIIZINKAN | JENIS_KHUSUS.get((tujuan, kategori), {})  # type: ignore[arg-type]
+    if jenis not in diizinkan:
+        khusus = " XLSX hanya untuk Rangkuman Kehadiran Guru (dokumen sekolah)." if jenis == XLSX else ""
         raise DomainError("jenis_berkas_tidak_didukung",
-                          "Format berkas tidak didukung. Unggah berkas PDF, DOCX, PPTX, JPG, atau PNG.", jenis=jenis)
+                          "Format berkas tidak didukung. Unggah berkas PDF, DOCX, PPTX, JPG, atau PNG." + khusus,
+                          jenis=jenis)
     ext = nama_berkas.rsplit(".", 1)[-1].lower() if "." in nama_berkas else ""
-    if ext not in JENIS_DIIZINKAN[jenis]:
+    if ext not in diizinkan[jenis]:
         raise DomainError("ekstensi_tidak_sesuai_jenis",
                           f"Ekstensi berkas '.{ext}' tidak sesuai dengan jenisnya ({jenis}). Periksa berkas Anda.")
     if ukuran > batas:
@@ -110,6 +126,29 @@ class PermintaanUnggah:
     item_id: str | None = None
     npsn: str | None = None
     kategori: KategoriDokumenSekolah | None = None
+    bukti_khusus: str | None = None
+    materi_id: str | None = None
+
+
+def _pastikan_bukti_khusus(rencana, m: PermintaanUnggah) -> None:
+    """A named kind of evidence (the Surat Keterangan Selesai of a Pelatihan Mandiri topic, P9) only for a
+    kegiatan that accepts it, and a per-topic certificate only for a topic chosen in the plan."""
+    if m.bukti_khusus is None:
+        if m.materi_id is not None:
+            raise DomainError("bukti_khusus_wajib", "materi_id hanya untuk bukti per topik (bukti_khusus).")
+        return
+    kegiatan = katalog.kegiatan_pengembangan(m.item_id) if m.tujuan is TujuanBerkas.BUKTI_PENGEMBANGAN_KOMPETENSI \
+        and m.item_id else None
+    jenis = next((b for b in (kegiatan.bukti_khusus if kegiatan else ()) if b.id == m.bukti_khusus), None)
+    if jenis is None:
+        raise DomainError("bukti_khusus_tidak_sesuai",
+                          f"Jenis bukti '{m.bukti_khusus}' tidak berlaku untuk kegiatan ini.", bukti_khusus=m.bukti_khusus,
+                          item_id=m.item_id)
+    topik = {i.materi_id for i in rencana.pengembangan if i.kegiatan_id == m.item_id and i.materi_id}
+    if jenis.per_topik and m.materi_id not in topik:
+        raise DomainError("materi_bukti_tidak_dikenal",
+                          f"{jenis.nama} diunggah untuk satu topik Pelatihan Mandiri yang Anda pilih di rencana; "
+                          "sebutkan materi_id topik itu.", materi_id=m.materi_id, topik=sorted(topik))
 
 
 def _pastikan_bisa_unggah_siklus(tx: Tx, aktor: akses.Aktor, m: PermintaanUnggah, now: datetime) -> str:
@@ -137,12 +176,13 @@ def _pastikan_bisa_unggah_siklus(tx: Tx, aktor: akses.Aktor, m: PermintaanUnggah
         if m.item_id not in {t.tugas_id for t in rencana.tugas_tambahan}:
             raise DomainError("item_bukti_tidak_dikenal",
                               "Bukti dukung hanya untuk Tugas Tambahan yang Anda pilih di rencana.", item_id=m.item_id)
+    _pastikan_bukti_khusus(rencana, m)
     return siklus.npsn
 
 
 def minta_unggah(uow: UnitOfWork, store: ObjectStore, email: str | None, m: PermintaanUnggah, batas: int,
                  berlaku_detik: int, now: datetime) -> tuple[Berkas, UploadTicket]:
-    ext = periksa_format(m.nama_berkas, m.jenis, m.ukuran, batas)
+    ext = periksa_format(m.nama_berkas, m.jenis, m.ukuran, batas, m.tujuan, m.kategori)
 
     def work(tx: Tx) -> Berkas:
         aktor = akses.kenali(tx, email)
@@ -161,6 +201,7 @@ def minta_unggah(uow: UnitOfWork, store: ObjectStore, email: str | None, m: Perm
                         item_id=m.item_id if m.tujuan in (TujuanBerkas.BUKTI_PENGEMBANGAN_KOMPETENSI,
                                                           TujuanBerkas.BUKTI_TUGAS_TAMBAHAN) else None,
                         kategori=m.kategori if m.tujuan is TujuanBerkas.DOKUMEN_SEKOLAH else None,
+                        bukti_khusus=m.bukti_khusus, materi_id=m.materi_id,
                         nama_berkas=m.nama_berkas, jenis=m.jenis, ukuran=m.ukuran, md5_base64=m.md5_base64,
                         object_key=f"kinerja/{npsn}/{folder}/{m.tujuan.value}/{bid}.{ext}", dibuat_pada=now)
         return berkas_repo.add(tx, berkas)

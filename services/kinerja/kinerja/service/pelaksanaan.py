@@ -62,8 +62,7 @@ def _muat(tx: Tx, email: str | None, pelaksanaan_id: str) -> Konteks:
 
 def _penilai(tx: Tx, siklus: Siklus) -> PejabatPenilai:
     sekolah = akses.sekolah_wajib(tx, siklus.npsn)
-    dinas = repo.baca_dinas(tx, sekolah.dinas_id) if (
-        siklus.jabatan.value == "kepala_sekolah" or sekolah.kepala_sekolah_ptk_id == siklus.ptk_id) else None
+    dinas = akses.dinas_penilai(tx, siklus.jabatan, siklus.ptk_id, sekolah)
     return akses.penilai_untuk(siklus.jabatan, siklus.ptk_id, sekolah, dinas)
 
 

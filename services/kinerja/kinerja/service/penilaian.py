@@ -88,7 +88,7 @@ def cek_versi(tersimpan: int | None, dikirim: int) -> None:
 def pastikan_masa_penilaian(periode: Periode | str, now: datetime) -> None:
     """Closed period -> 409 ``periode_ditutup``; outside the assessment window -> ``di_luar_jadwal``."""
     today = tanggal_lokal(now)
-    pastikan_periode_terbuka(periode, today)
+    pastikan_periode_terbuka(periode, today, Tahap.PENILAIAN)
     periksa_jendela(Tahap.PENILAIAN, periode, today)
 
 
@@ -98,8 +98,8 @@ def memimpin_sekolah(siklus: Siklus, sekolah: Sekolah) -> bool:
 
 
 def penilai_siklus(tx: Tx, siklus: Siklus, sekolah: Sekolah) -> PejabatPenilai:
-    dinas = repo.baca_dinas(tx, sekolah.dinas_id) if memimpin_sekolah(siklus, sekolah) else None
-    return akses.penilai_untuk(siklus.jabatan, siklus.ptk_id, sekolah, dinas)
+    return akses.penilai_untuk(siklus.jabatan, siklus.ptk_id, sekolah,
+                               akses.dinas_penilai(tx, siklus.jabatan, siklus.ptk_id, sekolah))
 
 
 def kepala_sekolah_dari(sekolah: Sekolah) -> PejabatPenilai:
@@ -156,7 +156,7 @@ def beri_rating(uow: UnitOfWork, email: str | None, siklus_id: str, versi: int, 
         pastikan_penilai(siklus.ptk_id, aktor_id, penilai)
         cek_versi(lama.versi if lama else None, versi)
         today = tanggal_lokal(now)
-        pastikan_periode_terbuka(siklus.periode, today)
+        pastikan_periode_terbuka(siklus.periode, today, Tahap.PENILAIAN)
         pastikan_siklus_aktif(siklus)
         if pimpinan:
             isian = _isian_pimpinan(tx, siklus, m)
@@ -177,6 +177,7 @@ def beri_rating(uow: UnitOfWork, email: str | None, siklus_id: str, versi: int, 
         else:
             baru = lama.ubah(aktor_id=aktor_id, penilai=penilai, isian=isian, jendela_penilaian_terbuka=terbuka,
                              now=now, poin_kompetensi=rencana.total_poin)
+        baru = baru.model_copy(update={"asn": siklus.asn is not False})
         # a predicate exists only after sending (teacher) or locks the rating (principal): none here
         return PenilaianTerbaca(siklus, rencana, repo.penilaian_repo.put(tx, baru), None, "penilai", pimpinan)
     return uow.run(work)
@@ -291,7 +292,8 @@ def halaman_penilaian(uow: UnitOfWork, email: str | None, npsn: str, periode: st
         pelanggaran: list[Pelanggaran] = []
         if org is not None:
             usulan = [Predikat(b.predikat["predikat"]) if b.predikat else b.predikat_matriks
-                      for b in baris if b.penilaian is not None and b.penilaian.terkirim and b.predikat_matriks]
+                      for b in baris if b.penilaian is not None and b.penilaian.terkirim and b.predikat_matriks
+                      and b.penilaian.asn and b.ptk.is_asn]  # the curve counts ASN only (P12)
             pelanggaran = periksa_kurva(org.predikat, usulan)
         return HalamanPenilaian(sekolah, p, baris, pengiriman, pratinjau, org, penetapan.get("versi", 0),
                                 pelanggaran, jendela(Tahap.PENILAIAN, p))

@@ -43,7 +43,7 @@ from kinerja.domain.predikat import (
     periksa_kurva,
     tetapkan_predikat_pegawai,
 )
-from kinerja.domain.referensi import Dinas, Jabatan, Ptk, Sekolah
+from kinerja.domain.referensi import Dinas, Jabatan, Ptk, Sekolah, dinilai_dinas
 from kinerja.domain.siklus import Periode
 from kinerja.service import akses, repo
 from kinerja.service.penilaian import (
@@ -165,8 +165,8 @@ def tetapkan_predikat_organisasi(uow: UnitOfWork, email: str | None, npsn: str, 
 
 
 # ------------------------------------------------------------------ events
-def payload_predikat(pr: PredikatKinerjaPegawai, ptk: Ptk | None, jabatan: str) -> PredikatDitetapkan:
-    return PredikatDitetapkan(
+def payload_predikat(pr: PredikatKinerjaPegawai, ptk: Ptk | None, jabatan: str, plt: bool = False) -> PredikatDitetapkan:
+    return PredikatDitetapkan(plt=plt,
         predikat_id=pr.id, ptk_id=pr.pegawai_id, nip=ptk.nip if ptk else None, periode=pr.periode_id,
         npsn=pr.sekolah_id, jabatan=jabatan, rating_hasil_kerja=pr.rating_hasil_kerja.value,
         rating_perilaku_kerja=pr.rating_perilaku_kerja.value, predikat=pr.predikat.value,
@@ -174,8 +174,8 @@ def payload_predikat(pr: PredikatKinerjaPegawai, ptk: Ptk | None, jabatan: str) 
         predikat_matriks=pr.predikat_matriks.value, disesuaikan=pr.disesuaikan)
 
 
-def _terbitkan(tx: Tx, pr: PredikatKinerjaPegawai, ptk: Ptk | None, jabatan: str) -> None:
-    tx.emit(make_event("kinerja", "kinerja.predikat.ditetapkan", payload_predikat(pr, ptk, jabatan),
+def _terbitkan(tx: Tx, pr: PredikatKinerjaPegawai, ptk: Ptk | None, jabatan: str, plt: bool = False) -> None:
+    tx.emit(make_event("kinerja", "kinerja.predikat.ditetapkan", payload_predikat(pr, ptk, jabatan, plt),
                        subject=f"predikat/{pr.id}"))
 
 
@@ -261,7 +261,9 @@ def tetapkan_predikat_guru(uow: UnitOfWork, email: str | None, npsn: str, period
             raise DomainError("predikat_belum_lengkap",
                               "Tetapkan Predikat Kinerja untuk setiap guru yang penilaiannya sudah dikirim (isian "
                               "kosong memakai predikat hasil rating).", pegawai_ids=belum)
-        pelanggaran = periksa_kurva(org.predikat, [Predikat(e["predikat"]) for e in entri.values()])
+        # non-ASN teachers may be rated (P1) but the curve is the regulation's for ASN (P12)
+        pelanggaran = periksa_kurva(org.predikat, [Predikat(e["predikat"]) for i, e in entri.items()
+                                                   if i not in penilaian or penilaian[i].asn])
         if pelanggaran:
             raise DomainError(
                 "kurva_distribusi_tidak_terpenuhi",
@@ -296,7 +298,7 @@ def tetapkan_predikat_kepala_sekolah(uow: UnitOfWork, email: str | None, siklus_
         if siklus is None:
             raise NotFound("siklus_tidak_ditemukan", "Siklus kinerja pegawai ini tidak ditemukan.")
         sekolah = akses.sekolah_wajib(tx, siklus.npsn)
-        if not memimpin_sekolah(siklus, sekolah):
+        if not dinilai_dinas(siklus.jabatan, siklus.ptk_id, sekolah):  # principal, Plt. (both cycles)
             raise DomainError("bukan_siklus_kepala_sekolah",
                               "Predikat Kinerja guru ditetapkan oleh kepala sekolah sebagai satu set di halaman "
                               "Penilaian Kinerja sekolah.")
@@ -313,9 +315,11 @@ def tetapkan_predikat_kepala_sekolah(uow: UnitOfWork, email: str | None, siklus_
         ptk = repo.baca_ptk(tx, siklus.ptk_id)
         pr = tetapkan_predikat_pegawai(id=siklus_id, aktor_id=aktor_id, penilai=penilai, penilaian=pn,
                                        predikat_organisasi=org.predikat if org else None, now=now, predikat=predikat,
-                                       alasan_penyesuaian=alasan, pimpinan=True)
+                                       alasan_penyesuaian=alasan, pimpinan=memimpin_sekolah(siklus, sekolah),
+                                       langsung=True)
         pr = pr.model_copy(update={"versi": (lama.versi if lama else 0) + 1})
         repo.predikat_repo.put(tx, pr)
-        _terbitkan(tx, pr, ptk, Jabatan.KEPALA_SEKOLAH.value)
+        pimpinan = memimpin_sekolah(siklus, sekolah)
+        _terbitkan(tx, pr, ptk, Jabatan.KEPALA_SEKOLAH.value if pimpinan else siklus.jabatan.value, siklus.plt)
         return pr
     return uow.run(work)

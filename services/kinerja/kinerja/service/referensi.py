@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from google.cloud import firestore
 from pydantic import BaseModel, ValidationError
 
 from kinerja.domain import siklus as siklus_domain
@@ -32,27 +33,35 @@ from shared.logs import get_logger
 
 log = get_logger(__name__)
 
+TINDAK_LANJUT_PTK_DITOLAK = ("Operator Sekolah memperbaiki data PTK Anda di Dapodik / Verval PTK; setelah data "
+                             "terkirim ulang, akun Anda terhubung otomatis.")
 
-def _validasi(model: type[BaseModel], data: dict[str, Any]) -> tuple[BaseModel | None, str, str]:
+
+def _galat(model: type[BaseModel], data: dict[str, Any]) -> tuple[BaseModel | None, DomainError | None]:
     try:
-        return model.model_validate(data), "", ""
+        return model.model_validate(data), None
     except DomainError as exc:
-        return None, exc.kode, exc.pesan
+        return None, exc
     except ValidationError as exc:
         # a DomainError raised in a validator arrives wrapped; keep its kode
         for err in exc.errors(include_url=False):
             cause = (err.get("ctx") or {}).get("error")
             if isinstance(cause, DomainError):
-                return None, cause.kode, cause.pesan
+                return None, cause
         bidang = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors(include_url=False)})
-        return None, "referensi_tidak_valid", f"Data referensi tidak valid pada kolom: {', '.join(bidang)}."
+        return None, DomainError("referensi_tidak_valid", f"Data referensi tidak valid pada kolom: {', '.join(bidang)}.")
 
 
-def _tolak(tx: Tx, event: Event[Any], kunci: str, kode: str, pesan: str) -> None:
+def _validasi(model: type[BaseModel], data: dict[str, Any]) -> tuple[BaseModel | None, str, str]:
+    obj, exc = _galat(model, data)
+    return obj, exc.kode if exc else "", exc.pesan if exc else ""
+
+
+def _tolak(tx: Tx, event: Event[Any], kunci: str, kode: str, pesan: str, **lain: Any) -> None:
     tx.set(tx.ref(repo.DITOLAK, event.id), {
         "topic": event.topic, "kunci": kunci, "kode": kode, "pesan": pesan,
         "versi_sumber": getattr(event.data, "versi", None), "event_time": event.time,
-        "diterima_pada": datetime.now(timezone.utc)})
+        "diterima_pada": datetime.now(timezone.utc), **lain})
     log.warning("reference record refused", extra={"topic": event.topic, "kunci": kunci, "kode": kode,
                                                    "event_id": event.id})
 
@@ -74,10 +83,18 @@ def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
     lain = wire.get("email_belajar_id_lain") or []
     # only what kinerja needs: NIK, birth date (the NIP carries it), PNS ID etc. are never stored here
     payload = {k: v for k, v in wire.items() if k in Ptk.model_fields}
-    ptk, kode, pesan = _validasi(Ptk, payload)
+    ptk, galat = _galat(Ptk, payload)
     if ptk is None:
-        # an invalid secondary e-mail must not refuse the whole record: it is only skipped
-        _tolak(tx, event, f"ptk/{payload.get('ptk_id')}", kode, pesan)
+        assert galat is not None
+        # an invalid secondary e-mail must not refuse the whole record: it is only skipped.
+        # The refusal is indexed under the record's valid e-mails, so the teacher's own /saya says
+        # why they are unknown and who fixes it instead of "e-mail not in Dapodik" (P2, P15).
+        hash_email = [repo.hash_email(e) for e in _email_valid([wire.get("email_belajar_id"), *lain])]
+        _tolak(tx, event, f"ptk/{payload.get('ptk_id')}", galat.kode, galat.pesan,
+               aktor=galat.extra.get("aktor", "operator_sekolah"),
+               tindak_lanjut=galat.extra.get("tindak_lanjut", TINDAK_LANJUT_PTK_DITOLAK), email_hash=hash_email)
+        for h in hash_email:
+            tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_ditolak": event.id}, merge=True)
         return
     assert isinstance(ptk, Ptk)
     ref = tx.ref(repo.PTK, ptk.ptk_id)
@@ -94,7 +111,7 @@ def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
         if h not in hash_baru:
             tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": None}, merge=True)
     for h in hash_baru:
-        tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": ptk.ptk_id}, merge=True)
+        tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": ptk.ptk_id, "ptk_ditolak": firestore.DELETE_FIELD}, merge=True)
     disimpan = ptk.model_copy(update={"email_belajar_id": None})
     tx.set(ref, {"data": disimpan.model_dump(mode="json"), "npsn_induk": ptk.npsn_induk, "email_hash": hash_baru,
                  "diterima_pada": datetime.now(timezone.utc)})

@@ -23,7 +23,7 @@ from google.cloud.firestore_v1.base_query import FieldFilter
 from kinerja.domain import katalog
 from kinerja.domain import rencana as domain
 from kinerja.domain.observasi import Pelaksanaan
-from kinerja.domain.referensi import Jabatan, RaporPendidikan, tentukan_atasan
+from kinerja.domain.referensi import RaporPendidikan, tentukan_atasan
 from kinerja.domain.rencana import Rencana, StatusRencana
 from kinerja.domain.siklus import pastikan_siklus_aktif
 from kinerja.service import akses, repo
@@ -116,10 +116,10 @@ def ajukan(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int, now:
         ptk = repo.baca_ptk(tx, r.ptk_id)
         if ptk is None:  # pragma: no cover - a plan exists only for a known PTK
             raise NotFound("ptk_tidak_ditemukan", "Data PTK Anda belum tersedia dari Dapodik.")
-        sekolah = akses.sekolah_wajib(tx, ptk.npsn_induk)
-        dinas = repo.baca_dinas(tx, sekolah.dinas_id) if (
-            ptk.jabatan is Jabatan.KEPALA_SEKOLAH or sekolah.kepala_sekolah_ptk_id == ptk.ptk_id) else None
-        atasan = tentukan_atasan(ptk, sekolah, dinas)
+        # the SKP sebagai Plt. is assessed at the school led, the own cycle at the sekolah induk
+        sekolah = akses.sekolah_wajib(tx, r.npsn if r.plt else ptk.npsn_induk)
+        dinas = akses.dinas_penilai(tx, r.jabatan, ptk.ptk_id, sekolah)
+        atasan = tentukan_atasan(ptk, sekolah, dinas, sebagai_plt=r.plt)
         baru = domain.ajukan(r, a, atasan, now=now)
         if baru.status is StatusRencana.DISETUJUI:
             mulai_pelaksanaan(tx, baru, now)
@@ -170,7 +170,7 @@ def payload_disepakati(rencana: Rencana, nama_sekolah: str, nip_atasan: str | No
         rhk=[RhkData(urutan=x.urutan, jenis=x.jenis.value, teks=x.teks, indikator=x.indikator, poin=x.poin)
              for x in d.rhk],
         perilaku=[PerilakuData(id=x.id, nama=x.nama) for x in d.perilaku],
-        disepakati_pada=d.disepakati_pada, versi=d.versi_rencana)
+        disepakati_pada=d.disepakati_pada, versi=d.versi_rencana, plt=rencana.plt)
 
 
 def sepakati(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int, now: datetime) -> Rencana:

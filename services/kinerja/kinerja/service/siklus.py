@@ -26,20 +26,26 @@ class SiklusDibuka:
     baru: bool
 
 
-def buka_siklus(uow: UnitOfWork, email: str | None, periode: str, now: datetime) -> SiklusDibuka:
+def buka_siklus(uow: UnitOfWork, email: str | None, periode: str, now: datetime,
+                plt_npsn: str | None = None) -> SiklusDibuka:
+    """The caller's own cycle; with ``plt_npsn`` their SKP sebagai Plt. Kepala Sekolah of that school
+    (a separate cycle per school led, P14; the own teacher cycle stays)."""
     p = siklus_domain.parse_periode(periode)
 
     def work(tx: Tx) -> SiklusDibuka:
         aktor = akses.kenali(tx, email)
         ptk = akses.ptk_saya(tx, aktor)
-        sid = siklus_domain.siklus_id(ptk.ptk_id, p)
+        sid = siklus_domain.siklus_id(ptk.ptk_id, p, plt_npsn)
         siklus, rencana = repo.siklus_repo.get(tx, sid), repo.rencana_repo.get(tx, sid)
         if siklus is not None and rencana is not None:
             return SiklusDibuka(siklus, rencana, False)
-        sekolah = akses.sekolah_wajib(tx, ptk.npsn_induk)
+        sekolah = akses.sekolah_wajib(tx, plt_npsn or ptk.npsn_induk)
         dikonfirmasi = True
         if siklus_domain.perlu_konfirmasi_kepala_sekolah(p):
             dikonfirmasi = tx.get(tx.ref(repo.KONFIRMASI, repo.konfirmasi_id(sekolah.npsn, p.id))) is not None
+        if plt_npsn is not None:
+            siklus = siklus or siklus_domain.buka_siklus_plt(ptk, sekolah.npsn, sekolah.plt_ptk_id, p, now=now,
+                                                             dikonfirmasi_kepala_sekolah=dikonfirmasi)
         siklus = siklus or siklus_domain.buka_siklus(ptk, p, now=now, dikonfirmasi_kepala_sekolah=dikonfirmasi)
         rencana = rencana_domain.buat_rencana(siklus, ptk, sekolah.jenjang, now=now)
         repo.siklus_repo.put(tx, siklus)
@@ -56,15 +62,16 @@ class SiklusLengkap:
     pelaksanaan: Pelaksanaan | None
 
 
-def siklus_saya(uow: UnitOfWork, email: str | None, periode: str) -> SiklusLengkap:
-    """The caller's own cycle of a period, its plan and observation (a teacher sees only their own)."""
+def siklus_saya(uow: UnitOfWork, email: str | None, periode: str, plt_npsn: str | None = None) -> SiklusLengkap:
+    """The caller's own cycle of a period (or their SKP sebagai Plt. of ``plt_npsn``), its plan and
+    observation (a teacher sees only their own)."""
     p = siklus_domain.parse_periode(periode)
 
     def work(tx: Tx) -> SiklusLengkap:
         aktor = akses.kenali(tx, email)
         if aktor.ptk_id is None:
             raise Forbidden("bukan_ptk", "Fitur ini untuk guru dan kepala sekolah yang terdaftar di Dapodik.")
-        sid = siklus_domain.siklus_id(aktor.ptk_id, p)
+        sid = siklus_domain.siklus_id(aktor.ptk_id, p, plt_npsn)
         siklus = repo.siklus_repo.get(tx, sid)
         if siklus is None:
             raise NotFound("siklus_belum_dibuka",
