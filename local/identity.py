@@ -61,14 +61,16 @@ def _signer(key_path: str, mtime_ns: int) -> crypt.RSASigner:
 
 def mint(directory: Path, issuer: str, sub: str, email: str | None = None, audience: str = DEFAULT_AUDIENCE,
          lifetime: int = 3600, hd: str | None = "belajar.id", now: float | None = None,
-         extra: dict | None = None) -> str:
+         extra: dict | None = None, email_verified: bool = True) -> str:
+    """An ID token shaped like Google's: with an e-mail it carries `email_verified` (true unless
+    told otherwise; the services refuse an unverified address)."""
     key_path, _ = ensure_key(directory)
     signer = _signer(str(key_path), key_path.stat().st_mtime_ns)
     issued = int(now if now is not None else time.time())
     claims = {"iss": issuer, "aud": audience, "sub": sub, "iat": issued, "exp": issued + lifetime}
     if email:
         claims["email"] = email
-        claims["email_verified"] = True
+        claims["email_verified"] = email_verified
     if hd:
         claims["hd"] = hd
     claims.update(extra or {})
@@ -101,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     m = sub.add_parser("mint", help="print a development ID token")
     m.add_argument("--sub", required=True, help="the user's stable id (Google account id)")
     m.add_argument("--email", help="belajar.id address (reference data links it to the person)")
-    m.add_argument("--audience", default=os.environ.get("PMM_AUTH_AUDIENCE", DEFAULT_AUDIENCE))
+    # PMM_AUTH_AUDIENCE may list several client ids (comma-separated); a token is for one of them.
+    m.add_argument("--audience", default=os.environ.get("PMM_AUTH_AUDIENCE", DEFAULT_AUDIENCE).split(",")[0].strip())
     m.add_argument("--issuer", default=os.environ.get("PMM_AUTH_ISSUER"))
     m.add_argument("--lifetime", type=int, default=3600)
     m.add_argument("--dir", type=Path, default=DEFAULT_DIR)

@@ -7,6 +7,7 @@ service never reads another's data by accident and a test can check it.
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import threading
@@ -69,6 +70,19 @@ def count_writes(writes: int) -> None:
     """Writes made outside a transaction (the outbox clean-up after publish) count too: Firestore
     bills a delete as a write."""
     _count(writes=writes)
+
+
+@contextlib.contextmanager
+def separate_op_count() -> Iterator[OpCount]:
+    """Count a piece of work apart from the request around it; the work logs its own line with
+    `firestore_reads`/`firestore_writes` (the e-mail binding, paid once per process and user, so
+    route budgets keep measuring the route)."""
+    ops = OpCount()
+    token = _ops.set(ops)
+    try:
+        yield ops
+    finally:
+        _ops.reset(token)
 
 
 def carry_op_count(fn: Callable[..., T]) -> Callable[..., T]:

@@ -21,8 +21,8 @@ from shared.consumer import consume, decode_tick
 from shared.contracts.platform import OUTBOX_SAPU
 from shared.events import Event, EventPayload
 from shared.firestore import Tx, UnitOfWork, collection_name, firestore_client
-from shared.http import Api
-from shared.identity import TokenVerifier
+from shared.http import Api, Principal
+from shared.identity import EmailBinding, TokenVerifier
 from shared.outbox import PubSubOutbox
 from shared.settings import Settings, SettingsError
 
@@ -49,6 +49,10 @@ def crash_hook(settings: Settings) -> Callable[[], None] | None:
 
 
 class Platform:
+    # Bind each e-mail to the first account seen with it (shared.identity.EmailBinding). A service
+    # whose records are keyed by `sub` alone, never by the e-mail, turns it off.
+    ikat_email = True
+
     def __init__(self, settings: Settings, **overrides: Any) -> None:
         self.settings = settings
         self.service = settings.service
@@ -72,10 +76,20 @@ class Platform:
         s = self.settings
         return TokenVerifier(s.auth_issuer, s.auth_audience, s.auth_certs_url, s.auth_hosted_domain)
 
+    @cached_property
+    def ikatan_email(self) -> EmailBinding:
+        return EmailBinding(self.db, self.service)
+
+    def authenticate_user(self, request: Any) -> Principal:
+        principal = self.verifier.principal(request)
+        if self.ikat_email and principal.email:
+            self.ikatan_email.check(principal)
+        return principal
+
     def wire(self, api: Api) -> Api:
         # Readiness: one plain document read proves credentials and network to Firestore.
         api.readiness = lambda: self.db.collection(collection_name(self.service, "platform")).document("siap").get()
-        api.authenticate_user = lambda request: self.verifier.principal(request)
+        api.authenticate_user = self.authenticate_user
         api.project_id = self.settings.project_id
         api.max_body_bytes = self.settings.max_body_bytes
         api.allow_time_override = self.settings.environment in ("local", "test")

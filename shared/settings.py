@@ -15,6 +15,9 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+# An OAuth client id (`<number>-<hash>.apps.googleusercontent.com`) or a local audience such as `pmm-lokal`.
+_AUDIENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
+
 
 class SettingsError(RuntimeError):
     """Configuration is missing or invalid; the message lists every problem."""
@@ -29,8 +32,10 @@ class Settings(BaseSettings):
                             description="Google Cloud project id (locally a `demo-` id)")
     service: Literal["karya", "umpan_balik", "kinerja", "sinkro"] = Field(
         alias="PMM_SERVICE", description="which service this function belongs to")
+    # No default: `local`/`test` switch on test-only behaviour (the time override header, fault
+    # injection), so a function that forgot PMM_ENV must not start rather than start as `local`.
     environment: Literal["local", "test", "staging", "prod"] = Field(
-        "local", alias="PMM_ENV", description="deployment stage")
+        alias="PMM_ENV", description="deployment stage: local, test, staging or prod")
     firestore_emulator_host: str | None = Field(
         None, alias="FIRESTORE_EMULATOR_HOST", description="host:port of the Firestore emulator (local only)")
     pubsub_emulator_host: str | None = Field(
@@ -43,7 +48,9 @@ class Settings(BaseSettings):
         30, alias="PMM_OUTBOX_GRACE_SECONDS", ge=0,
         description="the sweeper leaves outbox entries younger than this to the request that wrote them")
     auth_issuer: str = Field(alias="PMM_AUTH_ISSUER", description="expected `iss` of bearer tokens")
-    auth_audience: str = Field(alias="PMM_AUTH_AUDIENCE", description="expected `aud` of bearer tokens")
+    auth_audience: Annotated[tuple[str, ...], NoDecode] = Field(
+        alias="PMM_AUTH_AUDIENCE", min_length=1,
+        description="accepted `aud` of bearer tokens: the OAuth client ids (web, Android, ...), comma-separated")
     auth_certs_url: str = Field(alias="PMM_AUTH_CERTS_URL",
                                 description="URL of the issuer's signing certificates ({kid: PEM})")
     auth_hosted_domain: str | None = Field(
@@ -68,6 +75,25 @@ class Settings(BaseSettings):
                     raise ValueError(f"{o!r} bukan origin (scheme://host[:port], tanpa path atau '*')")
             return tuple(o for o in items if o)
         return v
+
+    @field_validator("auth_audience", mode="before")
+    @classmethod
+    def _audiences(cls, value: object) -> object:
+        # PMM_AUTH_AUDIENCE is the client ids joined by commas (Terraform: `join(",", var.auth_audience)`),
+        # the shape API Gateway's `x-google-audiences` takes too; a JSON list is not accepted.
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(","))
+        return value
+
+    @field_validator("auth_audience")
+    @classmethod
+    def _audiences_valid(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for audience in value:
+            if not _AUDIENCE.match(audience):
+                raise ValueError(f"{audience!r} is not a client id (give the ids joined by commas, nothing else)")
+        if len(set(value)) != len(value):
+            raise ValueError("a client id is listed twice")
+        return value
 
     @property
     def uses_emulators(self) -> bool:

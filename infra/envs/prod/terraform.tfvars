@@ -3,7 +3,7 @@
 # api min_instances (see README) with a normal apply.
 project_id       = "pmm-prod"
 environment      = "prod"
-auth_audience    = "REPLACE-prod-web-client-id.apps.googleusercontent.com,REPLACE-prod-android-client-id.apps.googleusercontent.com"
+auth_audience    = ["REPLACE-prod-web-client-id.apps.googleusercontent.com", "REPLACE-prod-android-client-id.apps.googleusercontent.com"]
 google_client_id = "REPLACE-prod-youtube-client-id.apps.googleusercontent.com"
 ekinerja_url     = "https://REPLACE-ekinerja.bkn.go.id/sinkro-pmm"
 public_url       = "https://guru.pmm.kemdikbud.go.id"

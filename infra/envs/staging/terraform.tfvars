@@ -1,7 +1,7 @@
 # Staging: same shape as prod, scaled to zero when idle, small ceilings.
 project_id       = "pmm-staging"
 environment      = "staging"
-auth_audience    = "REPLACE-staging-web-client-id.apps.googleusercontent.com"
+auth_audience    = ["REPLACE-staging-web-client-id.apps.googleusercontent.com"]
 google_client_id = "REPLACE-staging-youtube-client-id.apps.googleusercontent.com"
 ekinerja_url     = "https://REPLACE-ekinerja-staging.bkn.go.id/sinkro-pmm"
 public_url       = "https://staging.pmm.kemdikbud.go.id"

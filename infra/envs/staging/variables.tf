@@ -24,8 +24,13 @@ variable "gateway_region" {
 }
 
 variable "auth_audience" {
-  description = "belajar.id OAuth client id(s) the tokens are issued to (comma-separated)"
-  type        = string
+  description = "OAuth client ids the belajar.id ID tokens are issued to (web, Android, ...); functions get them joined by commas in PMM_AUTH_AUDIENCE, API Gateway in x-google-audiences"
+  type        = list(string)
+
+  validation {
+    condition     = length(var.auth_audience) > 0 && alltrue([for id in var.auth_audience : can(regex("^[A-Za-z0-9][A-Za-z0-9._:/-]*$", id))])
+    error_message = "auth_audience: at least one client id, each without commas or spaces (one list element per client)."
+  }
 }
 
 variable "google_client_id" {

@@ -7,7 +7,8 @@
 locals {
   openapi = templatefile(var.openapi_template, merge(
     { for service, url in var.backends : "backend_${service}" => url },
-    { auth_audience = var.auth_audience }
+    # x-google-audiences: the client ids, comma-separated (API Gateway's documented shape)
+    { auth_audience = join(",", var.auth_audience) }
   ))
 }
 

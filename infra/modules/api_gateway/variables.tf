@@ -22,8 +22,8 @@ variable "backends" {
 }
 
 variable "auth_audience" {
-  description = "belajar.id OAuth client id(s), comma-separated"
-  type        = string
+  description = "OAuth client ids the ID tokens are issued to"
+  type        = list(string)
 }
 
 variable "gateway_service_account_email" {

@@ -3,10 +3,11 @@
 # scaling chosen for its role (api / consumer / sweeper) or for itself (var.scaling).
 locals {
   # `ref:<name>` values in generated/functions.json resolve here; anything else is literal.
+  # A list becomes one env var joined by commas (shared/settings.py splits PMM_AUTH_AUDIENCE again).
   refs = {
     "ref:project_id"       = var.project_id
     "ref:environment"      = var.environment
-    "ref:auth_audience"    = var.auth_audience
+    "ref:auth_audience"    = join(",", var.auth_audience)
     "ref:bucket"           = var.berkas_bucket
     "ref:google_client_id" = var.google_client_id
     "ref:kms_token_key"    = var.kms_token_key_id

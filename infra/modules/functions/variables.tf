@@ -48,7 +48,8 @@ variable "gateway_invoker_email" {
 }
 
 variable "auth_audience" {
-  type = string
+  description = "OAuth client ids the ID tokens are issued to"
+  type        = list(string)
 }
 
 variable "berkas_bucket" {

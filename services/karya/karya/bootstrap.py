@@ -138,6 +138,7 @@ class KaryaPlatform(Platform):
     """The platform plus karya's own adapters, each built at first use."""
 
     settings: KaryaSettings
+    ikat_email = False  # karya keys every record by the caller's `sub` and never reads the e-mail
 
     @cached_property
     def google(self) -> KonfigurasiGoogle:
