@@ -33,6 +33,7 @@ META_ARGUMENTS = {"count", "for_each", "provider", "depends_on"}
 META_BLOCKS = {"lifecycle", "provisioner", "connection"}
 DYNAMIC_KEYS = {"for_each", "iterator", "labels", "content"}
 _MARKERS = ("__is_block__", "__comments__", "__inline_comments__")  # python-hcl2 bookkeeping
+CACHE_FORMAT = 2  # bump when _condense changes what it writes
 _DOC_NAME = re.compile(r"#(\w+) \w+#\w+\}")
 
 
@@ -85,9 +86,9 @@ def _condense(jsii: dict[str, Any]) -> dict[str, Any]:
         if fqn in structs:
             continue
         props = {}
+        # Only the struct's own properties: Terraform's meta-arguments come from an inherited
+        # interface (cdktf.TerraformMetaArguments), so a nested `count` is the provider's own.
         for p in types[fqn].get("properties", []):
-            if p["name"] in ("connection", "count", "dependsOn", "forEach", "lifecycle", "provider", "provisioners"):
-                continue  # cdktf.TerraformMetaArguments, not provider schema
             doc = _DOC_NAME.search(p.get("docs", {}).get("remarks", ""))
             name = doc.group(1) if doc else _snake(p["name"])
             block = _struct_of(p["type"], assembly)
@@ -102,7 +103,7 @@ def load(provider: str) -> dict[str, Any]:
     """The condensed schema of one provider (google | google-beta); cached beside the package."""
     pkg = MODULES / PACKAGES[provider]
     version = json.loads((pkg / "package.json").read_text())["version"]
-    cache = MODULES / f".schema-{provider}-{version}.json"
+    cache = MODULES / f".schema-{CACHE_FORMAT}-{provider}-{version}.json"
     if cache.exists():
         return json.loads(cache.read_text())
     with open(pkg / ".jsii") as fh:
