@@ -195,3 +195,17 @@ def test_hmac_key_secret_never_in_terraform_state_and_pair_is_pinned_together():
         pinned = parse_tf(INFRA / "envs" / env / "terraform.tfvars")["secret_versions"]
         assert pinned["berkas-hmac-access-id"] == pinned["berkas-hmac-secret"], env
         assert parse_dir(INFRA / "envs" / env)["module"]["platform"]["secret_versions"] == "${var.secret_versions}"
+
+
+def test_the_per_service_layout_waits_for_the_runtime(module_hcl):
+    """Functions open `(default)` until the Settings read PMM_FIRESTORE_DATABASE: no environment
+    may switch to per-service databases (and IAM scoped to them) before that, or every function
+    would lose its data access."""
+    from shared.settings import Settings
+
+    runtime_reads_it = "PMM_FIRESTORE_DATABASE" in sync.settings_fields(Settings)
+    for folder in [INFRA / "platform"] + [INFRA / "envs" / env for env in ENVS]:
+        assert parse_dir(folder)["variable"]["firestore_layout"]["default"] == "shared", folder
+    for env in ENVS:
+        layout = parse_tf(INFRA / "envs" / env / "terraform.tfvars").get("firestore_layout", "shared")
+        assert runtime_reads_it or layout == "shared", f"{env}: per_service before the runtime reads the variable"
