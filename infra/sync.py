@@ -277,8 +277,13 @@ def build_functions() -> dict[str, Any]:
 
 
 def _path_regex(path: str) -> str:
-    """An OpenAPI path as an anchored RE2 regex (Cloud Armor's `request.path.matches`)."""
-    return "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(path)) + "$"
+    """An OpenAPI path as an anchored RE2 regex for Cloud Armor's `request.path.matches('...')`.
+
+    Without backslashes: the regex sits in a single-quoted CEL string, where `\\-` or `\\.` would be
+    invalid escapes. Route paths use only letters, digits, `_`, `-`, `.` and `/` besides `{param}`."""
+    if not re.fullmatch(r"[A-Za-z0-9_./{}-]+", path):
+        raise SyncError(f"route {path}: characters a Cloud Armor path regex cannot take literally")
+    return "^" + re.sub(r"\{[^/]+?\}", "[^/]+", path.replace(".", "[.]")) + "$"
 
 
 def build_frontdoor() -> dict[str, Any]:
@@ -307,7 +312,9 @@ def build_frontdoor() -> dict[str, Any]:
                     partner.append({"method": method.upper(), "path": path, "regex": _path_regex(path)})
     return {"_generated_by": "python -m infra.sync (make infra-sync); do not edit",
             "services": services_out, "partner_routes": partner,
-            "partner_path_regex": "|".join(sorted({r["regex"] for r in partner})), "routes": routes}
+            # no partner route: a regex no path matches (an empty one would match every request
+            # and put all traffic under the partner's per-key limit)
+            "partner_path_regex": "|".join(sorted({r["regex"] for r in partner})) or "^$", "routes": routes}
 
 
 def build_firestore() -> dict[str, Any]:

@@ -194,7 +194,17 @@ def test_partner_routes_are_the_x_api_key_routes_and_the_regex_matches_exactly_t
         is_partner = (route["method"], route["path"]) in partner
         assert bool(regex.search(concrete)) == is_partner or not is_partner and any(
             (m, route["path"]) in partner for m in ("GET", "POST", "PUT", "PATCH", "DELETE")), route["path"]
-    assert "'" not in regex.pattern  # it sits in a single-quoted Cloud Armor CEL string
+    # it sits in a single-quoted Cloud Armor CEL string: no quote, no backslash escape
+    assert "'" not in regex.pattern and "\\" not in regex.pattern
+
+
+def test_path_regex_is_literal_without_backslashes():
+    regex = sync._path_regex("/v1/umpan-balik/saya/{karya_id}/openapi.json")
+    assert regex == "^/v1/umpan-balik/saya/[^/]+/openapi[.]json$" and "\\" not in regex
+    assert re.search(regex, "/v1/umpan-balik/saya/k-1/openapi.json")
+    assert not re.search(regex, "/v1/umpan-balik/saya/k-1/openapiXjson")
+    with pytest.raises(sync.SyncError):
+        sync._path_regex("/v1/sinkro/a b")
 
 
 def test_firestore_data_covers_every_service(firestore_doc):
