@@ -149,11 +149,6 @@ def account_id(function: str) -> str:
     return base[:23].rstrip("-") + "-" + digest
 
 
-def database_id(service: str) -> str:
-    """A Firestore database id ([a-z][a-z0-9-]{3,62}) per service: umpan_balik -> umpan-balik."""
-    return service.replace("_", "-")
-
-
 def job_name(topic: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", topic)
 
@@ -327,6 +322,7 @@ def build_firestore() -> dict[str, Any]:
     if "dibuat" not in outbox_fields or "kedaluwarsa" not in ledger_fields:
         raise SyncError("shared.firestore changed the outbox `dibuat` / ledger `kedaluwarsa` fields; update build_firestore")
     from shared.contracts.registry import SERVICES
+    from shared.settings import database_id
 
     fields = []
     for service in sorted(SERVICES):

@@ -19,6 +19,12 @@ class SettingsError(RuntimeError):
     """Configuration is missing or invalid; the message lists every problem."""
 
 
+def database_id(service: str) -> str:
+    """The Firestore database a service's data lives in: one per service (least privilege: each
+    function may only touch its own service's database, infra/README.md). umpan_balik -> umpan-balik."""
+    return service.replace("_", "-")
+
+
 class Settings(BaseSettings):
     """Settings every function needs. Environment names are given explicitly."""
 
@@ -30,6 +36,9 @@ class Settings(BaseSettings):
         alias="PMM_SERVICE", description="which service this function belongs to")
     environment: Literal["local", "test", "staging", "prod"] = Field(
         "local", alias="PMM_ENV", description="deployment stage")
+    firestore_database: str | None = Field(
+        None, alias="PMM_FIRESTORE_DATABASE", pattern=r"^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$",
+        description="Firestore database id; default: the service's own (umpan_balik -> umpan-balik)")
     firestore_emulator_host: str | None = Field(
         None, alias="FIRESTORE_EMULATOR_HOST", description="host:port of the Firestore emulator (local only)")
     pubsub_emulator_host: str | None = Field(
@@ -52,6 +61,10 @@ class Settings(BaseSettings):
     s3_bucket: str = Field("pmm-berkas", alias="PMM_S3_BUCKET", description="bucket for uploaded files")
     max_body_bytes: int = Field(256 * 1024, alias="PMM_MAX_BODY_BYTES", ge=1024,
                                 description="largest JSON body an API accepts")
+
+    @property
+    def database(self) -> str:
+        return self.firestore_database or database_id(self.service)
 
     @property
     def uses_emulators(self) -> bool:

@@ -197,15 +197,20 @@ def test_hmac_key_secret_never_in_terraform_state_and_pair_is_pinned_together():
         assert parse_dir(INFRA / "envs" / env)["module"]["platform"]["secret_versions"] == "${var.secret_versions}"
 
 
-def test_the_per_service_layout_waits_for_the_runtime(module_hcl):
-    """Functions open `(default)` until the Settings read PMM_FIRESTORE_DATABASE: no environment
-    may switch to per-service databases (and IAM scoped to them) before that, or every function
-    would lose its data access."""
-    from shared.settings import Settings
+def test_terraform_and_the_runtime_agree_on_each_services_database(firestore_doc, functions_doc):
+    """Functions open the database Settings names (PMM_FIRESTORE_DATABASE, Terraform sets it per
+    service; unset, the service's own): both sides must agree, and per_service is the default."""
+    from shared.settings import Settings, database_id
 
-    runtime_reads_it = "PMM_FIRESTORE_DATABASE" in sync.settings_fields(Settings)
+    assert "PMM_FIRESTORE_DATABASE" in sync.settings_fields(Settings)
+    for service, database in firestore_doc["databases"].items():
+        assert database == database_id(service)
+        assert Settings(GOOGLE_CLOUD_PROJECT="demo-pmm-x", PMM_SERVICE=service, PMM_AUTH_ISSUER="i",
+                        PMM_AUTH_AUDIENCE="a", PMM_AUTH_CERTS_URL="http://c").database == database
+    for f in functions_doc["functions"].values():
+        assert "PMM_FIRESTORE_DATABASE" in f["defaults"]  # set by modules/functions, not the catalog
     for folder in [INFRA / "platform"] + [INFRA / "envs" / env for env in ENVS]:
-        assert parse_dir(folder)["variable"]["firestore_layout"]["default"] == "shared", folder
+        assert parse_dir(folder)["variable"]["firestore_layout"]["default"] == "per_service", folder
     for env in ENVS:
-        layout = parse_tf(INFRA / "envs" / env / "terraform.tfvars").get("firestore_layout", "shared")
-        assert runtime_reads_it or layout == "shared", f"{env}: per_service before the runtime reads the variable"
+        layout = parse_tf(INFRA / "envs" / env / "terraform.tfvars").get("firestore_layout", "per_service")
+        assert layout == "per_service", f"{env}: shared is for rolling back only"

@@ -18,9 +18,9 @@ variable "region" {
 }
 
 variable "firestore_layout" {
-  description = "per_service: one Firestore database per service, IAM-scoped; shared: (default) until the runtime reads PMM_FIRESTORE_DATABASE"
+  description = "per_service: one Firestore database per service, IAM-scoped; shared: the (default) database (roll back only)"
   type        = string
-  default     = "shared"
+  default     = "per_service"
 }
 
 variable "rate_limits" {

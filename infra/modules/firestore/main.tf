@@ -1,7 +1,7 @@
 # Firestore (Native mode) in Jakarta. Layout `per_service` (the target): one named database per
 # service (generated/firestore.json .databases), so each function's service account can be granted
 # Firestore access on its own service's database only (IAM condition on resource.name, modules/iam).
-# Layout `shared` (until the runtime reads PMM_FIRESTORE_DATABASE): the one `(default)` database.
+# Layout `shared` (roll back only): the one `(default)` database, every function on it.
 # Each database: PITR, delete protection, a daily backup schedule; the outbox/ledger field settings
 # and composite indexes of a service go to the database that service uses.
 locals {

@@ -74,8 +74,8 @@ resource "google_cloudfunctions2_function" "this" {
         WORKERS          = tostring(max(1, floor(tonumber(local.scaling[each.key].cpu))))
         THREADS          = tostring(ceil(local.scaling[each.key].concurrency / max(1, floor(tonumber(local.scaling[each.key].cpu)))))
         LOG_EXECUTION_ID = "true"
-        # The Firestore database of the function's service (layout per_service: its own; shared:
-        # "(default)"). Read by the runtime once it builds clients with database= (infra/README.md).
+        # The Firestore database of the function's service (layout per_service: its own, which is
+        # also what Settings derives without it; shared: "(default)"). shared.settings.database.
         PMM_FIRESTORE_DATABASE = var.database_of[each.value.service]
       }
     )
