@@ -341,8 +341,8 @@ def build_firestore() -> dict[str, Any]:
         idx.setdefault("key", f"{idx['collection']}:" + ",".join(f"{f['field']}:{f.get('order', 'ARRAY')}"
                                                                   for f in idx["fields"]))
     for entry in fields + composite:
-        # Which service owns the collection (its `<service>__` prefix): the database it lives in
-        # once each service has its own (infra/README.md, "Firestore: one database per service").
+        # The service owning the collection (its `<service>__` prefix): its indexes and field settings
+        # go to that service's database (infra/README.md, "Firestore: one database per service").
         owner = entry["collection"].split("__", 1)[0]
         if owner not in SERVICES or not entry["collection"].startswith(owner + "__"):
             raise SyncError(f"collection {entry['collection']} has no <service>__ prefix")
