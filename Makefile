@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: up down status test test-unit test-integration test-e2e bench venv clean token explorer browser demo walkthrough
+.PHONY: up down status test test-unit test-integration test-e2e bench venv clean token explorer provider-schema browser demo walkthrough
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,16 @@ $(EXPLORER_STAMP): local/explorer/package.json
 	@touch $(EXPLORER_STAMP)
 
 explorer: $(EXPLORER_STAMP)
+
+# The Google Terraform providers' schemas (npm @cdktf/provider-google(-beta), pinned in
+# tests/infra/provider-schema/package.json) for tests/infra/test_provider_schema.py; same install.
+SCHEMA_STAMP := tests/infra/provider-schema/node_modules/.installed
+$(SCHEMA_STAMP): tests/infra/provider-schema/package.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+	cd tests/infra/provider-schema && npm install --no-package-lock --no-audit --no-fund --ignore-scripts --omit=peer --legacy-peer-deps --loglevel=error
+	@cp tests/infra/provider-schema/package.json $(SCHEMA_STAMP)
+
+provider-schema: $(SCHEMA_STAMP)
 
 # Headless Chromium from Debian's packages for the browser test (installed only when missing).
 browser:
@@ -48,7 +58,7 @@ status: $(STAMP)
 token: $(STAMP)  ## make token SUB=guru-001 EMAIL=guru1@belajar.id
 	@$(PY) -m local.identity mint --sub "$(SUB)" $(if $(EMAIL),--email "$(EMAIL)")
 
-test: $(STAMP) $(EXPLORER_STAMP) browser  ## unit, integration (emulators) and end-to-end (whole stack) tests
+test: $(STAMP) $(EXPLORER_STAMP) $(SCHEMA_STAMP) browser  ## unit, integration (emulators) and end-to-end (whole stack) tests
 	$(PY) -m pytest -q
 
 test-unit: $(STAMP)

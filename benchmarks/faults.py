@@ -102,7 +102,9 @@ def restart_pubsub(cloud: LocalCloud, args) -> int:
     kill_at, start_at = args.pesan // 3, args.pesan // 2
     print(f"{len(kues)} karya and links mirrored; streaming {args.pesan} feedback POSTs at {args.laju}/s, "
           f"Pub/Sub emulator killed before POST {kill_at} and started again before POST {start_at}", flush=True)
-    db = firestore.Client(project=cloud.project)
+    from shared.settings import database_id
+
+    db = firestore.Client(project=cloud.project, database=database_id("umpan_balik"))
     outbox = db.collection("umpan_balik__outbox")
 
     def in_outbox() -> set[str]:

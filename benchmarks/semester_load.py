@@ -236,7 +236,7 @@ def seed(cloud, args, mint, requests, parse_qs, urlsplit) -> dict:
     """Schools, principals and teachers as Dapodik events; karya saved and shared over HTTP."""
     import time
 
-    from google.cloud import firestore, pubsub_v1
+    from google.cloud import pubsub_v1
 
     from shared.contracts.referensi_dapodik import PtkDiperbarui, RaporDiterbitkan, RekomendasiData, \
         SekolahDiperbarui
@@ -275,7 +275,9 @@ def seed(cloud, args, mint, requests, parse_qs, urlsplit) -> dict:
     n_ptk = args.sekolah * (1 + args.guru_per_sekolah)
     print(f"\n2. published {len(futures)} reference events ({args.sekolah} schools, {n_ptk} PTK) "
           f"in {time.monotonic() - t0:.1f} s; waiting for the consumers", flush=True)
-    db = firestore.Client(project=cloud.project)
+    from tests.support import Firestores
+
+    db = Firestores(cloud.project)  # each service's own database
     tunggu_mirror(db, {"kinerja__ptk": n_ptk, "kinerja__sekolah": args.sekolah, "umpan_balik__ptk": n_ptk},
                   1800, "reference data")
     print(f"   applied by kinerja and umpan_balik in {time.monotonic() - t0:.1f} s "

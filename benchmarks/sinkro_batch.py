@@ -110,11 +110,12 @@ def main(argv: list[str] | None = None) -> int:
 
             from shared.contracts.platform import JadwalTick
             from shared.events import make_event
+            from shared.settings import database_id
 
             provision_pubsub(cloud.project, cloud.service_url)
             ek = f"http://127.0.0.1:{cloud.ports.ekinerja}"
             requests.put(f"{ek}/_admin/latensi", json={"latensi_ms": args.latensi_ms}, timeout=10).raise_for_status()
-            db = firestore.Client(project=cloud.project)
+            db = firestore.Client(project=cloud.project, database=database_id("sinkro"))
             t0 = time.monotonic()
             seed(db, args.n, random.Random(7))
             print(f"mirror seeded: {args.n} agreed SKPs in {time.monotonic() - t0:.1f} s", flush=True)

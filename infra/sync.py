@@ -12,8 +12,9 @@ hand: it `jsondecode`s these files and creates one resource per entry
 - `functions.json`: the functions-framework entry points in each
   `services/<svc>/main.py`, the service's Settings class (its `bootstrap`) and
   `infra/settings_catalog.json` (where production gets each variable);
-- `gateway-openapi.json`: the routes each service's `Api` serves, as the
-  OpenAPI 2.0 document API Gateway needs (a Terraform `templatefile`);
+- `frontdoor.json`: each service's `/v1/<slug>` prefix and HTTP function (the load
+  balancer's NEGs and URL map), the routes each service's `Api` serves, and the
+  partner (x-api-key) routes Cloud Armor limits per key;
 - `firestore.json`: the outbox and ledger collections of every service (TTL,
   the sweeper's index) and `infra/firestore_indexes.json`.
 
@@ -41,8 +42,6 @@ CATALOG = INFRA / "settings_catalog.json"
 SCHEDULES = INFRA / "schedules.json"
 INDEXES = INFRA / "firestore_indexes.json"
 TIME_ZONE = "Asia/Jakarta"
-JWKS_URI = "https://www.googleapis.com/oauth2/v3/certs"
-ISSUER = "https://accounts.google.com"
 
 
 class SyncError(RuntimeError):
@@ -352,76 +351,45 @@ def build_functions() -> dict[str, Any]:
             "refs": sorted({v for f in functions.values() for v in f["env"].values() if v.startswith("ref:")})}
 
 
-_TEMPLATE_ESCAPES = (("${", "$${"), ("%{", "%%{"))
+def _path_regex(path: str) -> str:
+    """An OpenAPI path as an anchored RE2 regex for Cloud Armor's `request.path.matches('...')`.
+
+    Without backslashes: the regex sits in a single-quoted CEL string, where `\\-` or `\\.` would be
+    invalid escapes. Route paths use only letters, digits, `_`, `-`, `.` and `/` besides `{param}`."""
+    if not re.fullmatch(r"[A-Za-z0-9_./{}-]+", path):
+        raise SyncError(f"route {path}: characters a Cloud Armor path regex cannot take literally")
+    return "^" + re.sub(r"\{[^/]+?\}", "[^/]+", path.replace(".", "[.]")) + "$"
 
 
-def _escape(value: Any) -> Any:
-    """Make literal text safe inside a Terraform templatefile."""
-    if isinstance(value, str):
-        for a, b in _TEMPLATE_ESCAPES:
-            value = value.replace(a, b)
-        return value
-    if isinstance(value, list):
-        return [_escape(v) for v in value]
-    if isinstance(value, dict):
-        return {_escape(k): _escape(v) for k, v in value.items()}
-    return value
-
-
-def _swagger_param(p: dict[str, Any]) -> dict[str, Any]:
-    schema = p.get("schema", {})
-    out = {"name": p["name"], "in": p["in"], "required": bool(p.get("required", p["in"] == "path")),
-           "type": schema.get("type") if schema.get("type") in ("string", "integer", "number", "boolean") else "string"}
-    if p["in"] == "query" and schema.get("type") == "array":
-        out.update(type="array", items={"type": "string"}, collectionFormat="multi")
-    return out
-
-
-def build_gateway() -> dict[str, Any]:
-    """OpenAPI 2.0 for API Gateway: every route of every service, each to its HTTP function.
-
-    Placeholders filled by Terraform's templatefile: ${backend_<service>} (the function's URL),
-    ${auth_audience} (belajar.id OAuth client ids, comma-separated)."""
-    paths: dict[str, Any] = {}
-    op_ids: set[str] = set()
+def build_frontdoor() -> dict[str, Any]:
+    """What the external HTTPS load balancer needs: each service's path prefix and HTTP function (one
+    serverless NEG, backend service and URL-map route `/v1/<slug>/*` per service), every route it
+    serves (tests check each lies under its service's prefix), and the partner routes (x-api-key)
+    that Cloud Armor rate-limits per key rather than per IP."""
+    services_out: dict[str, Any] = {}
+    routes, partner = [], []
     for service in services():
-        if f"{service}_api" not in entry_points(service):
+        function = f"{service}_api"
+        if entry_points(service).get(function) != "http":
             continue
         doc = api_of(service).openapi()
+        slugs = {path.split("/")[2] for path in doc["paths"] if path.startswith("/v1/")}
+        if len(slugs) != 1 or any(not path.startswith("/v1/") for path in doc["paths"]):
+            raise SyncError(f"services/{service}: every route must sit under one /v1/<slug>/ prefix, found {sorted(slugs)}")
+        slug = slugs.pop()
+        services_out[service] = {"slug": slug, "prefix": f"/v1/{slug}", "function": function,
+                                 "deploy_name": deploy_name(function)}
         for path, methods in sorted(doc["paths"].items()):
             for method, op in sorted(methods.items()):
-                op_id = re.sub(r"[^A-Za-z0-9_]", "_", op.get("operationId") or f"{service}_{method}_{path}")
-                while op_id in op_ids:
-                    op_id += "_"
-                op_ids.add(op_id)
-                g = {"operationId": op_id, "summary": _escape(op.get("summary", "")), "tags": [service],
-                     "x-google-backend": {"address": "${backend_%s}" % service,
-                                          "path_translation": "APPEND_PATH_TO_ADDRESS", "deadline": 60.0},
-                     "responses": {code: {"description": _escape(r.get("description", ""))}
-                                   for code, r in op["responses"].items()}}
-                params = [_swagger_param(p) for p in op.get("parameters", [])]
-                if "requestBody" in op:
-                    params.append({"name": "body", "in": "body", "required": True, "schema": {"type": "object"}})
-                    g["consumes"] = ["application/json"]
-                if params:
-                    g["parameters"] = params
-                security = [next(iter(s)) for s in op.get("security", [])]
-                if "belajarId" in security:
-                    g["security"] = [{"belajar_id": []}]
-                # Partner routes (x-api-key) and public ones: the function itself verifies the key;
-                # API Gateway's apiKey scheme means *Google* API keys, so it is not declared here.
-                paths.setdefault(path, {})[method] = g
-    return {
-        "swagger": "2.0",
-        "info": {"title": "Platform Merdeka Mengajar API", "version": "1.0.0",
-                 "description": "Generated by python -m infra.sync from the services' routes; do not edit."},
-        "schemes": ["https"],
-        "produces": ["application/json", "application/problem+json"],
-        "securityDefinitions": {"belajar_id": {
-            "type": "oauth2", "flow": "implicit", "authorizationUrl": "",
-            "x-google-issuer": ISSUER, "x-google-jwks_uri": JWKS_URI, "x-google-audiences": "${auth_audience}"}},
-        "paths": paths,
-    }
+                schemes = sorted(next(iter(s)) for s in op.get("security", []) if s)
+                routes.append({"method": method.upper(), "path": path, "service": service, "security": schemes})
+                if "kunciApi" in schemes:
+                    partner.append({"method": method.upper(), "path": path, "regex": _path_regex(path)})
+    return {"_generated_by": "python -m infra.sync (make infra-sync); do not edit",
+            "services": services_out, "partner_routes": partner,
+            # no partner route: a regex no path matches (an empty one would match every request
+            # and put all traffic under the partner's per-key limit)
+            "partner_path_regex": "|".join(sorted({r["regex"] for r in partner})) or "^$", "routes": routes}
 
 
 def build_firestore() -> dict[str, Any]:
@@ -434,6 +402,7 @@ def build_firestore() -> dict[str, Any]:
     if "dibuat" not in outbox_fields or "kedaluwarsa" not in ledger_fields:
         raise SyncError("shared.firestore changed the outbox `dibuat` / ledger `kedaluwarsa` fields; update build_firestore")
     from shared.contracts.registry import SERVICES
+    from shared.settings import database_id
 
     fields = []
     for service in sorted(SERVICES):
@@ -459,14 +428,22 @@ def build_firestore() -> dict[str, Any]:
     for i, idx in enumerate(composite):
         idx.setdefault("key", f"{idx['collection']}:" + ",".join(f"{f['field']}:{f.get('order', 'ARRAY')}"
                                                                   for f in idx["fields"]))
+    for entry in fields + composite:
+        # The service owning the collection (its `<service>__` prefix): its indexes and field settings
+        # go to that service's database (infra/README.md, "Firestore: one database per service").
+        owner = entry["collection"].split("__", 1)[0]
+        if owner not in SERVICES or not entry["collection"].startswith(owner + "__"):
+            raise SyncError(f"collection {entry['collection']} has no <service>__ prefix")
+        entry["service"] = owner
     return {"_generated_by": "python -m infra.sync (make infra-sync); do not edit",
+            "databases": {service: database_id(service) for service in sorted(SERVICES)},
             "fields": {f["key"]: f for f in fields}, "composite_indexes": {c["key"]: c for c in composite}}
 
 
 FILES = {
     "messaging.json": build_messaging,
     "functions.json": build_functions,
-    "gateway-openapi.json": build_gateway,
+    "frontdoor.json": build_frontdoor,
     "firestore.json": build_firestore,
 }
 

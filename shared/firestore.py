@@ -30,9 +30,9 @@ LEDGER_TTL = timedelta(days=14)
 
 
 @functools.cache
-def firestore_client(project_id: str) -> firestore.Client:
-    """One client per process and project, created at first use (not at import)."""
-    return firestore.Client(project=project_id)
+def firestore_client(project_id: str, database: str = "(default)") -> firestore.Client:
+    """One client per process, project and database, created at first use (not at import)."""
+    return firestore.Client(project=project_id, database=database)
 
 
 def collection_name(service: str, name: str) -> str:

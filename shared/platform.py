@@ -61,7 +61,7 @@ class Platform:
 
     @cached_property
     def db(self):
-        return firestore_client(self.settings.project_id)
+        return firestore_client(self.settings.project_id, self.settings.database)
 
     @cached_property
     def outbox(self) -> PubSubOutbox:

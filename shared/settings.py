@@ -23,6 +23,12 @@ class SettingsError(RuntimeError):
     """Configuration is missing or invalid; the message lists every problem."""
 
 
+def database_id(service: str) -> str:
+    """The Firestore database a service's data lives in: one per service (least privilege: each
+    function may only touch its own service's database, infra/README.md). umpan_balik -> umpan-balik."""
+    return service.replace("_", "-")
+
+
 class Settings(BaseSettings):
     """Settings every function needs. Environment names are given explicitly."""
 
@@ -36,6 +42,9 @@ class Settings(BaseSettings):
     # injection), so a function that forgot PMM_ENV must not start rather than start as `local`.
     environment: Literal["local", "test", "staging", "prod"] = Field(
         alias="PMM_ENV", description="deployment stage: local, test, staging or prod")
+    firestore_database: str | None = Field(
+        None, alias="PMM_FIRESTORE_DATABASE", pattern=r"^(\(default\)|[a-z][a-z0-9-]{2,61}[a-z0-9])$",
+        description="Firestore database id; default: the service's own (umpan_balik -> umpan-balik)")
     firestore_emulator_host: str | None = Field(
         None, alias="FIRESTORE_EMULATOR_HOST", description="host:port of the Firestore emulator (local only)")
     pubsub_emulator_host: str | None = Field(
@@ -94,6 +103,10 @@ class Settings(BaseSettings):
         if len(set(value)) != len(value):
             raise ValueError("a client id is listed twice")
         return value
+
+    @property
+    def database(self) -> str:
+        return self.firestore_database or database_id(self.service)
 
     @property
     def uses_emulators(self) -> bool:

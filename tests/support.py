@@ -25,10 +25,58 @@ def require_emulators() -> None:
         raise RuntimeError(f"GOOGLE_CLOUD_PROJECT={project!r}: tests only run against a `demo-` project")
 
 
+def databases() -> list[str]:
+    """`(default)` and every service's own database (each function uses its service's, as in production)."""
+    from shared.contracts.registry import SERVICES
+    from shared.settings import database_id
+
+    return ["(default)"] + sorted(database_id(s) for s in SERVICES)
+
+
 def reset_firestore(host: str, project: str) -> None:
-    """Wipe every document through the emulator's REST reset."""
-    url = f"http://{host}/emulator/v1/projects/{project}/databases/(default)/documents"
-    requests.delete(url, timeout=10).raise_for_status()
+    """Wipe every document of every database through the emulator's REST reset (one per database)."""
+    for database in databases():
+        url = f"http://{host}/emulator/v1/projects/{project}/databases/{database}/documents"
+        requests.delete(url, timeout=10).raise_for_status()
+
+
+class Firestores:
+    """Every service's Firestore database, read like one client: collection `<service>__x` is opened
+    in that service's database, where its function writes it (shared.settings.database_id)."""
+
+    def __init__(self, project: str) -> None:
+        self.project = project
+        self._clients: dict[str, Any] = {}
+
+    def of(self, service: str):
+        """The client of one service's database (for code that takes a client, e.g. UnitOfWork)."""
+        from google.cloud import firestore
+        from shared.settings import database_id
+
+        if service not in self._clients:
+            self._clients[service] = firestore.Client(project=self.project, database=database_id(service))
+        return self._clients[service]
+
+    def collection(self, name: str):
+        service, sep, _ = name.partition("__")
+        if not sep:
+            raise ValueError(f"collection {name!r} has no <service>__ prefix: which database?")
+        return self.of(service).collection(name)
+
+    def get_all(self, refs) -> Iterator[Any]:
+        """Batched reads, one batch per database the references belong to."""
+        groups: dict[int, tuple[Any, list]] = {}
+        for ref in refs:
+            groups.setdefault(id(ref._client), (ref._client, []))[1].append(ref)
+        for client, group in groups.values():
+            yield from client.get_all(group)
+
+    def collections(self) -> Iterator[Any]:
+        """Every top-level collection of every service's database."""
+        from shared.contracts.registry import SERVICES
+
+        for service in sorted(SERVICES):
+            yield from self.of(service).collections()
 
 
 def push_cloud_event(event: Event[Any], project: str = "demo-pmm-test") -> CloudEvent:

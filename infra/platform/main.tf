@@ -5,6 +5,7 @@ locals {
   messaging = jsondecode(file("${path.module}/../generated/messaging.json"))
   catalogue = jsondecode(file("${path.module}/../generated/functions.json"))
   firestore = jsondecode(file("${path.module}/../generated/firestore.json"))
+  frontdoor = jsondecode(file("${path.module}/../generated/frontdoor.json"))
   functions = local.catalogue.functions
 
   pubsub_agent  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
@@ -27,7 +28,8 @@ locals {
   token_key_users = { for name, f in local.functions : name => module.iam.function_members[name]
   if contains(values(f.env), "ref:kms_token_key") }
 
-  http_functions = { for name, f in local.functions : f.service => name if f.trigger == "http" }
+  # https://host[/...] -> host: the load balancer's certificate and host rule
+  public_host = regex("^https://([^/:]+)", var.public_url)[0]
 }
 
 data "google_project" "this" {
@@ -36,11 +38,11 @@ data "google_project" "this" {
 
 resource "google_project_service" "apis" {
   for_each = toset([
-    "apigateway.googleapis.com", "artifactregistry.googleapis.com", "cloudbuild.googleapis.com",
-    "cloudfunctions.googleapis.com", "cloudkms.googleapis.com", "cloudscheduler.googleapis.com",
-    "firestore.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "pubsub.googleapis.com",
-    "run.googleapis.com", "secretmanager.googleapis.com", "servicecontrol.googleapis.com",
-    "servicemanagement.googleapis.com", "storage.googleapis.com",
+    "artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "cloudfunctions.googleapis.com",
+    "cloudkms.googleapis.com", "cloudscheduler.googleapis.com", "compute.googleapis.com",
+    "firestore.googleapis.com", "iam.googleapis.com", "logging.googleapis.com",
+    "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com",
+    "youtube.googleapis.com",
   ])
   project            = var.project_id
   service            = each.value
@@ -76,20 +78,20 @@ module "kms" {
 }
 
 module "iam" {
-  source     = "../modules/iam"
-  project_id = var.project_id
-  functions  = local.functions
-  depends_on = [google_project_service.apis]
+  source      = "../modules/iam"
+  project_id  = var.project_id
+  functions   = local.functions
+  database_of = module.firestore.database_of
+  depends_on  = [google_project_service.apis]
 }
 
 module "storage" {
-  source                     = "../modules/storage"
-  project_id                 = var.project_id
-  region                     = var.region
-  kms_key_id                 = module.kms.data_key_id
-  cors_origins               = var.cors_origins
-  hmac_service_account_email = module.iam.berkas_s3_email
-  hmac_member                = module.iam.berkas_s3_member
+  source       = "../modules/storage"
+  project_id   = var.project_id
+  region       = var.region
+  kms_key_id   = module.kms.data_key_id
+  cors_origins = var.cors_origins
+  hmac_member  = module.iam.berkas_s3_member
 }
 
 module "secrets" {
@@ -98,44 +100,43 @@ module "secrets" {
   region     = var.region
   kms_key_id = module.kms.data_key_id
   secret_ids = local.catalogue.secrets
-  managed_values = {
-    "berkas-hmac-access-id" = module.storage.hmac_access_id
-    "berkas-hmac-secret"    = module.storage.hmac_secret
-  }
-  accessors = local.secret_accessors
+  accessors  = local.secret_accessors
 }
 
 module "firestore" {
   source            = "../modules/firestore"
   project_id        = var.project_id
   location          = var.region
+  layout            = var.firestore_layout
+  databases         = local.firestore.databases
   fields            = local.firestore.fields
   composite_indexes = local.firestore.composite_indexes
   depends_on        = [google_project_service.apis]
 }
 
 module "functions" {
-  source                = "../modules/functions"
-  project_id            = var.project_id
-  region                = var.region
-  environment           = var.environment
-  functions             = local.functions
-  bundle_dir            = var.bundle_dir
-  sources_bucket        = module.storage.sources_bucket
-  service_accounts      = module.iam.function_emails
-  secret_ids            = module.secrets.secret_ids
-  push_invoker_email    = module.iam.push_email
-  gateway_invoker_email = module.iam.gateway_email
-  auth_audience         = var.auth_audience
-  berkas_bucket         = module.storage.berkas_bucket
-  google_client_id      = var.google_client_id
-  kms_token_key_id      = module.kms.token_key_id
-  ekinerja_url          = var.ekinerja_url
-  public_url            = var.public_url
-  cors_origins          = var.cors_origins
-  scaling_defaults      = var.scaling_defaults
-  scaling               = var.scaling
-  depends_on            = [module.firestore]
+  source             = "../modules/functions"
+  project_id         = var.project_id
+  region             = var.region
+  environment        = var.environment
+  functions          = local.functions
+  bundle_dir         = var.bundle_dir
+  sources_bucket     = module.storage.sources_bucket
+  service_accounts   = module.iam.function_emails
+  secret_ids         = module.secrets.secret_ids
+  push_invoker_email = module.iam.push_email
+  database_of        = module.firestore.database_of
+  secret_versions    = var.secret_versions
+  cors_origins       = var.cors_origins
+  auth_audience      = var.auth_audience
+  berkas_bucket      = module.storage.berkas_bucket
+  google_client_id   = var.google_client_id
+  kms_token_key_id   = module.kms.token_key_id
+  ekinerja_url       = var.ekinerja_url
+  public_url         = var.public_url
+  scaling_defaults   = var.scaling_defaults
+  scaling            = var.scaling
+  depends_on         = [module.firestore]
 }
 
 module "pubsub" {
@@ -163,13 +164,15 @@ module "scheduler" {
   topic_ids  = module.pubsub.topic_ids
 }
 
-module "api_gateway" {
-  source                        = "../modules/api_gateway"
-  project_id                    = var.project_id
-  region                        = var.gateway_region
-  environment                   = var.environment
-  openapi_template              = "${path.module}/../generated/gateway-openapi.json"
-  backends                      = { for service, fn in local.http_functions : service => module.functions.uris[fn] }
-  auth_audience                 = var.auth_audience
-  gateway_service_account_email = module.iam.gateway_email
+module "load_balancer" {
+  source             = "../modules/load_balancer"
+  project_id         = var.project_id
+  region             = var.region
+  environment        = var.environment
+  hostname           = local.public_host
+  services           = local.frontdoor.services
+  cloud_run_services = module.functions.services
+  partner_path_regex = local.frontdoor.partner_path_regex
+  rate_limits        = var.rate_limits
+  depends_on         = [google_project_service.apis]
 }

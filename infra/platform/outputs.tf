@@ -1,5 +1,6 @@
-output "gateway_hostname" {
-  value = module.api_gateway.hostname
+output "public_ip" {
+  description = "the load balancer's address: the public host's DNS A record"
+  value       = module.load_balancer.ip_address
 }
 
 output "function_uris" {

@@ -7,9 +7,9 @@ import time
 
 import pytest
 import requests
-from google.cloud import firestore
 
 from local.demo import bangun_dunia, muat
+from tests.support import Firestores
 
 pytestmark = pytest.mark.e2e
 
@@ -55,7 +55,7 @@ def test_memuat_dua_kali_tidak_mengubah_apa_pun(stack, as_user):
     plt = dunia.cari("plt-smpn2")
     assert "plt_kepala_sekolah" in as_user(plt.sub, plt.email).get("/v1/kinerja/saya").json()["peran"]
     google = f"http://127.0.0.1:{stack.ports.google}/_admin/data"
-    db = firestore.Client(project=stack.project)
+    db = Firestores(stack.project)
     time.sleep(3)  # let late redeliveries settle
     before, youtube_before = _snapshot(db, dunia), requests.get(google, timeout=10).json()
     assert sum(1 for v in before.values() if v) >= 60

@@ -87,8 +87,9 @@ def test_dua_kepala_sekolah_pada_rencana_yang_sama(stack, as_user):
 @pytest.fixture(scope="module")
 def dunia_sinkro(stack):
     from tests.e2e.test_sinkro_e2e import buat_dunia, tunggu_cermin
-    from google.cloud import firestore, pubsub_v1
+    from google.cloud import pubsub_v1
     from shared.events import make_event
+    from tests.support import Firestores
 
     publisher = pubsub_v1.PublisherClient()
     worlds = {k: buat_dunia() for k in ("lambat", "gagal", "berkedip")}
@@ -98,7 +99,7 @@ def dunia_sinkro(stack):
             data, attrs = make_event("uji-gangguan", topic, payload).to_pubsub()
             futures.append(publisher.publish(publisher.topic_path(stack.project, topic), data, **attrs))
     [f.result(timeout=30) for f in futures]
-    db = firestore.Client(project=stack.project)
+    db = Firestores(stack.project)
     for d in worlds.values():
         tunggu_cermin(db, d)
     return worlds
@@ -227,13 +228,13 @@ def test_youtube_gagal_periksa_berkala_tidak_menandai_video_hilang(stack, as_use
     """`jadwal.karya.periksa` while YouTube answers 503 backendError: the karya stays `aktif` (same versi),
     the round stops after the first account (its call and one retry); once YouTube is back the next tick
     checks it again."""
-    from google.cloud import firestore, pubsub_v1
+    from google.cloud import pubsub_v1
     from local.cloud import publish_tick
-    from tests.support import wait_until
+    from tests.support import Firestores, wait_until
 
     guru = as_user(f"yt-periksa-{uuid.uuid4().hex[:8]}")
     karya = simpan_karya(stack, guru)
-    dok = firestore.Client(project=stack.project).collection("karya__karya").document(karya["id"])
+    dok = Firestores(stack.project).collection("karya__karya").document(karya["id"])
     dok.update({"diperiksa": 0})  # first in the re-check queue (the stack is shared with other tests)
     publisher = pubsub_v1.PublisherClient()
 

@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import pytest
 import requests
-from google.cloud import firestore, pubsub_v1
+from google.cloud import pubsub_v1
 
 from local.cloud import LocalCloud, Ports, emulator_env, provision_pubsub
 from shared.contracts import SUBSCRIPTIONS, TOPICS, SubscriptionSpec
@@ -46,7 +46,7 @@ from shared.contracts.sinkro import BatchDijadwalkan, ButirSinkro, SinkronisasiB
 from shared.contracts.umpan_balik import UmpanBalikDikirim
 from shared.events import Event, EventPayload, make_event
 from shared.platform import CRASH_FILE_ENV
-from tests.support import wait_until
+from tests.support import Firestores, wait_until
 from tests.unit.sinkro.skenario import PERIODE, Dunia, pegawai, pegawai_ekinerja
 
 pytestmark = pytest.mark.e2e
@@ -167,7 +167,7 @@ class Dunia2:
     """The isolated project: its processes, Firestore client and counting subscriptions."""
 
     cloud: _Terisolasi
-    db: firestore.Client
+    db: Firestores
     subscriber: pubsub_v1.SubscriberClient
     hitung: dict[str, str]  # topic -> counting pull subscription
     mati: Path  # the crash file
@@ -228,7 +228,7 @@ def dunia2(stack, tmp_path_factory):
                 name = subscriber.subscription_path(PROJECT, f"hitung.{topic}")
                 subscriber.create_subscription(request={"name": name, "topic": publisher.topic_path(PROJECT, topic)})
                 hitung[topic] = name
-            yield Dunia2(cloud, firestore.Client(project=PROJECT), subscriber, hitung, mati)
+            yield Dunia2(cloud, Firestores(PROJECT), subscriber, hitung, mati)
     finally:
         cloud.down()
         os.environ["GOOGLE_CLOUD_PROJECT"] = stack.project

@@ -20,7 +20,7 @@ from google.cloud import pubsub_v1
 
 from shared.contracts.umpan_balik import UmpanBalikDikirim
 from shared.events import make_event
-from tests.support import pull_all, wait_until
+from tests.support import Firestores, pull_all, wait_until
 
 pytestmark = pytest.mark.e2e
 KANAL_BUDI_VIDEO = None  # resolved from the stand-in module below
@@ -71,14 +71,13 @@ def problem(r, status: int, kode: str) -> None:
 def test_refresh_token_lokal_disegel_lewat_stand_in_cloud_kms(stack, as_user):
     """The local cloud runs production's key path: karya wraps each token's data key with the Cloud KMS
     stand-in (google-cloud-kms over HTTP); the stored value names the KMS key, never the token."""
-    from google.cloud import firestore
 
     from local.cloud import LOCAL_KMS_KEY
 
     kms = f"http://127.0.0.1:{stack.ports.kms}/_admin/calls"
     sebelum = requests.get(kms, timeout=5).json()["encrypt"]
     akun = hubungkan(stack, as_user(baru()))
-    raw = firestore.Client(project=stack.project).collection("karya__akun_youtube").document(akun["id"]).get()
+    raw = Firestores(stack.project).collection("karya__akun_youtube").document(akun["id"]).get()
     assert raw.to_dict()["refresh_token_terenkripsi"].startswith(f"v1${LOCAL_KMS_KEY}$")
     assert requests.get(kms, timeout=5).json()["encrypt"] == sebelum + 1
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 import requests
-from google.cloud import firestore, pubsub_v1
+from google.cloud import pubsub_v1
 
 from shared.contracts.kinerja import RencanaDisepakati
-from tests.support import pull_all, wait_until
+from tests.support import Firestores, pull_all, wait_until
 from tests.unit.kinerja import contoh as c
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def terbitkan(stack, *events) -> None:
 
 
 def db(stack):
-    return firestore.Client(project=stack.project)
+    return Firestores(stack.project)
 
 
 def tunggu_ptk(stack, ptk_id: str, versi: int = 1) -> None:

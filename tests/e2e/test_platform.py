@@ -8,12 +8,12 @@ import time
 from datetime import datetime, timezone
 
 import pytest
-from google.cloud import firestore, pubsub_v1
+from google.cloud import pubsub_v1
 
 from shared.contracts.platform import JadwalTick
 from shared.events import EventPayload, make_event
 from shared.firestore import UnitOfWork
-from tests.support import pull_all
+from tests.support import Firestores, pull_all
 
 pytestmark = pytest.mark.e2e
 
@@ -63,7 +63,7 @@ def test_sweeper_function_publishes_what_a_crash_left_in_the_outbox(stack):
     topic = publisher.create_topic(name=publisher.topic_path(project, "uji.e2e.sapu")).name
     sub = subscriber.create_subscription(request={"name": subscriber.subscription_path(project, "uji.e2e.sapu.sub"),
                                                   "topic": topic}).name
-    db = firestore.Client(project=project)
+    db = Firestores(project).of("kinerja")  # the database kinerja's functions use
 
     def crash():
         raise SystemExit("mati setelah commit")

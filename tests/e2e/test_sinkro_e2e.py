@@ -14,14 +14,14 @@ import uuid
 
 import pytest
 import requests
-from google.cloud import firestore, pubsub_v1
+from google.cloud import pubsub_v1
 from google.cloud.firestore_v1.base_query import FieldFilter
 
 from local.cloud import LOCAL_PARTNER_KEY, publish_tick
 from shared.events import make_event
 from sinkro.domain.cermin import kunci
 from sinkro.domain.galat import entri
-from tests.support import wait_until
+from tests.support import Firestores, wait_until
 from tests.unit.sinkro.skenario import PERIODE, SKENARIO, Dunia, admin
 
 pytestmark = pytest.mark.e2e
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def bus(stack):
     publisher = pubsub_v1.PublisherClient()
-    db = firestore.Client(project=stack.project)
+    db = Firestores(stack.project)
 
     def terbit(events) -> None:
         futures = []

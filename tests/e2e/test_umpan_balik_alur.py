@@ -21,10 +21,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from google.cloud import firestore, pubsub_v1
+from google.cloud import pubsub_v1
 
 from shared.events import Event
-from tests.support import pull_all, wait_until
+from tests.support import Firestores, pull_all, wait_until
 from tests.unit.umpan_balik import contoh as c
 from umpan_balik.domain.kuesioner import kuesioner_terkini
 
@@ -92,7 +92,7 @@ def jawaban(k: dict, pilih: int = -1, saran: str = "Tambahkan refleksi bersama m
 
 
 def tunggu_ptk(stack, ptk_id: str) -> None:
-    db = firestore.Client(project=stack.project)
+    db = Firestores(stack.project)
     wait_until(lambda: db.collection("umpan_balik__ptk").document(ptk_id).get().exists, timeout=90,
                interval=0.5, what=f"PTK {ptk_id} in umpan_balik's mirror")
 
@@ -267,7 +267,7 @@ def test_u4_u5_event_yang_sama_dua_kali_tidak_menggandakan_hitungan(stack, as_us
         body = pemilik.get(f"{UB}/saya/karya/{karya_id}/analisa").json()
         return body if body["jumlah_umpan_balik"] == 1 else None
     wait_until(satu, timeout=90, interval=0.5, what="the feedback counted")
-    db = firestore.Client(project=stack.project)
+    db = Firestores(stack.project)
     ledger = db.collection("umpan_balik__ledger").document(
         f"umpan_balik_on_umpan_balik_dikirim:{pesan.message.attributes['ce-id']}")
     wait_until(lambda: ledger.get().exists, timeout=60, what="ledger entry")

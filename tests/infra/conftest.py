@@ -71,8 +71,8 @@ def functions_doc() -> dict:
 
 
 @pytest.fixture(scope="session")
-def gateway_doc() -> dict:
-    return json.loads((GENERATED / "gateway-openapi.json").read_text())
+def frontdoor_doc() -> dict:
+    return json.loads((GENERATED / "frontdoor.json").read_text())
 
 
 @pytest.fixture(scope="session")

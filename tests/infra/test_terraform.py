@@ -11,7 +11,7 @@ import pytest
 
 from tests.infra.conftest import INFRA, parse_dir, parse_tf
 
-MODULES = ["kms", "iam", "secrets", "storage", "firestore", "functions", "pubsub", "scheduler", "api_gateway"]
+MODULES = ["kms", "iam", "secrets", "storage", "firestore", "functions", "pubsub", "scheduler", "load_balancer"]
 ENVS = ["staging", "prod"]
 
 
@@ -45,7 +45,12 @@ def test_platform_reads_the_generated_files_and_feeds_the_modules(module_hcl):
     assert m["secrets"]["secret_ids"] == "${local.catalogue.secrets}"
     assert m["firestore"]["fields"] == "${local.firestore.fields}"
     assert m["firestore"]["composite_indexes"] == "${local.firestore.composite_indexes}"
-    assert "generated/gateway-openapi.json" in m["api_gateway"]["openapi_template"]
+    assert "generated/frontdoor.json" in loc["frontdoor"]
+    assert m["load_balancer"]["services"] == "${local.frontdoor.services}"
+    assert m["load_balancer"]["cloud_run_services"] == "${module.functions.services}"
+    assert m["load_balancer"]["partner_path_regex"] == "${local.frontdoor.partner_path_regex}"
+    assert m["firestore"]["databases"] == "${local.firestore.databases}"
+    assert m["iam"]["database_of"] == m["functions"]["database_of"] == "${module.firestore.database_of}"
     assert m["pubsub"]["push_endpoints"] == "${module.functions.uris}"
 
 
@@ -110,7 +115,9 @@ def test_functions_one_per_entry_point_with_own_account_env_secrets_and_scaling(
     dyn = svc["dynamic"][0]["secret_environment_variables"]
     assert dyn["for_each"] == "${each.value.secrets}"
     assert dyn["content"][0]["secret"] == "${var.secret_ids[secret_environment_variables.value]}"
-    assert "ALLOW_INTERNAL_ONLY" in svc["ingress_settings"]
+    assert svc["ingress_settings"] == \
+        '${each.value.trigger == "http" ? "ALLOW_INTERNAL_AND_GCLB" : "ALLOW_INTERNAL_ONLY"}'
+    assert svc["environment_variables"].count("PMM_FIRESTORE_DATABASE = var.database_of[each.value.service]") == 1
     # every `ref:` a function's env uses resolves
     refs = set(re.findall(r'"?(ref:[a-z_]+)"?\s*=', _raw("modules/functions/main.tf")))
     assert set(functions_doc["refs"]) <= refs, f"unresolved: {set(functions_doc['refs']) - refs}"
@@ -121,7 +128,9 @@ def test_functions_one_per_entry_point_with_own_account_env_secrets_and_scaling(
     assert roles <= {"api", "consumer", "sweeper"}
     inv = r["google_cloud_run_service_iam_member"]["invoker"]
     assert inv["for_each"] == "${var.functions}" and inv["role"] == "roles/run.invoker"
-    assert "gateway_invoker_email" in inv["member"] and "push_invoker_email" in inv["member"]
+    # HTTP functions: allUsers (the load balancer forwards without an identity; ingress admits only
+    # it); event functions: the push identity only
+    assert inv["member"] == '${each.value.trigger == "http" ? "allUsers" : "serviceAccount:${var.push_invoker_email}"}'
 
 
 def _raw(rel: str) -> str:
@@ -133,9 +142,7 @@ def test_one_service_account_per_function(module_hcl):
     assert sa["function"]["for_each"] == "${var.functions}"
     assert sa["function"]["account_id"] == "${each.value.service_account_id}"
     roles = module_hcl("iam")["locals"]["project_roles"]
-    assert "roles/datastore.user" in roles
-    assert not any(r in roles for r in ("roles/owner", "roles/editor", "roles/pubsub.publisher",
-                                         "roles/secretmanager.secretAccessor"))  # those are per resource
+    assert roles == ["roles/logging.logWriter"]  # everything else is per resource or conditional
 
 
 def test_least_privilege_grants_are_per_function(module_hcl):
@@ -156,18 +163,22 @@ def test_secrets_kms_storage_firestore_scheduler_gateway(module_hcl):
     berkas = b["google_storage_bucket"]["berkas"]
     assert berkas["uniform_bucket_level_access"] is True and berkas["public_access_prevention"] == "enforced"
     assert len(berkas["lifecycle_rule"]) >= 3
-    assert "google_storage_hmac_key" in b
+    assert "google_storage_hmac_key" not in b  # made out of band: its secret never in state
     fs = module_hcl("firestore")["resource"]
-    assert fs["google_firestore_database"]["this"]["type"] == "FIRESTORE_NATIVE"
+    db = fs["google_firestore_database"]["this"]
+    assert db["for_each"] == "${local.databases}" and db["type"] == "FIRESTORE_NATIVE"
+    assert db["point_in_time_recovery_enablement"] == "POINT_IN_TIME_RECOVERY_ENABLED"
+    assert db["delete_protection_state"] == "DELETE_PROTECTION_ENABLED" and db["location_id"] == "${var.location}"
+    assert fs["google_firestore_backup_schedule"]["daily"]["for_each"] == "${local.databases}"
     assert fs["google_firestore_field"]["this"]["for_each"] == "${var.fields}"
     assert fs["google_firestore_index"]["composite"]["for_each"] == "${var.composite_indexes}"
     job = module_hcl("scheduler")["resource"]["google_cloud_scheduler_job"]["this"]
     assert job["for_each"] == "${var.jobs}"
     assert job["pubsub_target"][0]["topic_name"] == "${var.topic_ids[each.value.topic]}"
-    gw = module_hcl("api_gateway")
-    assert "templatefile(var.openapi_template" in gw["locals"]["openapi"]
-    assert {"google_api_gateway_api", "google_api_gateway_api_config", "google_api_gateway_gateway"} <= \
-        set(gw["resource"])
+    lb = module_hcl("load_balancer")["resource"]
+    assert {"google_compute_region_network_endpoint_group", "google_compute_backend_service",
+            "google_compute_url_map", "google_compute_security_policy",
+            "google_compute_managed_ssl_certificate"} <= set(lb)
 
 
 def test_envs_have_remote_state_and_pass_every_platform_variable(module_hcl):

@@ -18,7 +18,7 @@ from shared.events import make_event
 from shared.firestore import UnitOfWork
 from shared.outbox import PubSubOutbox
 from tests.integration.probe.main import TOPIC, ProbeDikirim
-from tests.support import pull_all, wait_until
+from tests.support import Firestores, pull_all, wait_until
 
 pytestmark = pytest.mark.integration
 PROJECT = "demo-pmm-test"
@@ -69,7 +69,8 @@ def wiring(pubsub, probe_server):
 
 
 def probe_count(db):
-    snap = db.collection("umpan_balik__probe").document("hitungan").get()
+    # the probe host runs as umpan_balik: its effects land in umpan_balik's own database
+    snap = Firestores(PROJECT).collection("umpan_balik__probe").document("hitungan").get()
     return snap.to_dict() if snap.exists else {"n": 0, "nomor": []}
 
 

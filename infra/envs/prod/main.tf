@@ -3,11 +3,11 @@ terraform {
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = "~> 6.20"
+      version = "~> 6.50"
     }
     google-beta = {
       source  = "hashicorp/google-beta"
-      version = "~> 6.20"
+      version = "~> 6.50"
     }
   }
 }
@@ -27,7 +27,9 @@ module "platform" {
   project_id            = var.project_id
   environment           = var.environment
   region                = var.region
-  gateway_region        = var.gateway_region
+  firestore_layout      = var.firestore_layout
+  rate_limits           = var.rate_limits
+  secret_versions       = var.secret_versions
   bundle_dir            = "${path.root}/../../../build/bundles"
   auth_audience         = var.auth_audience
   google_client_id      = var.google_client_id
@@ -40,8 +42,8 @@ module "platform" {
   scaling               = var.scaling
 }
 
-output "gateway_hostname" {
-  value = module.platform.gateway_hostname
+output "public_ip" {
+  value = module.platform.public_ip
 }
 
 output "function_uris" {

@@ -33,3 +33,19 @@ scaling = {
   sinkro_api                  = { min_instances = 1, max_instances = 20 }
   karya_periksa_video         = { max_instances = 1, concurrency = 1, timeout_seconds = 540 }
 }
+
+# Front door (Cloud Armor), per client and interval; reasoning in infra/README.md "Front door".
+rate_limits = {
+  ip_throttle_count    = 1500
+  ip_ban_count         = 6000
+  interval_sec         = 60
+  ban_duration_sec     = 600
+  partner_key_count    = 600
+  partner_interval_sec = 60
+}
+
+# The upload HMAC pair: both secrets at the same version (infra/README.md "Upload HMAC keys").
+secret_versions = {
+  "berkas-hmac-access-id" = "1"
+  "berkas-hmac-secret"    = "1"
+}

@@ -17,10 +17,28 @@ variable "region" {
   default     = "asia-southeast2"
 }
 
-variable "gateway_region" {
-  description = "API Gateway has no Jakarta region; the nearest one"
+variable "firestore_layout" {
+  description = "per_service: one Firestore database per service, IAM-scoped; shared: the (default) database (roll back only)"
   type        = string
-  default     = "asia-northeast1"
+  default     = "per_service"
+}
+
+variable "rate_limits" {
+  description = "Cloud Armor per-client limits; reasoning in infra/README.md (Front door)"
+  type = object({
+    ip_throttle_count    = number
+    ip_ban_count         = number
+    interval_sec         = number
+    ban_duration_sec     = number
+    partner_key_count    = number
+    partner_interval_sec = number
+  })
+}
+
+variable "secret_versions" {
+  description = "secret id => version functions read (default latest); pin the HMAC pair (infra/README.md)"
+  type        = map(string)
+  default     = {}
 }
 
 variable "auth_audience" {
@@ -44,7 +62,7 @@ variable "ekinerja_url" {
 }
 
 variable "public_url" {
-  description = "base URL the browser sees (web app / gateway host)"
+  description = "https://<host> of the APIs: the load balancer's certificate and host rule"
   type        = string
 }
 

@@ -17,3 +17,19 @@ scaling_defaults = {
 scaling = {
   sinkro_on_batch_dijadwalkan = { max_instances = 1 }
 }
+
+# Front door (Cloud Armor), per client and interval; reasoning in infra/README.md "Front door".
+rate_limits = {
+  ip_throttle_count    = 600
+  ip_ban_count         = 3000
+  interval_sec         = 60
+  ban_duration_sec     = 600
+  partner_key_count    = 120
+  partner_interval_sec = 60
+}
+
+# The upload HMAC pair: both secrets at the same version (infra/README.md "Upload HMAC keys").
+secret_versions = {
+  "berkas-hmac-access-id" = "1"
+  "berkas-hmac-secret"    = "1"
+}

@@ -1,8 +1,20 @@
-# Firestore (Native mode): the database, the per-service outbox and ledger field settings
-# (generated/firestore.json .fields) and the composite indexes (.composite_indexes).
+# Firestore (Native mode) in Jakarta. Layout `per_service` (the target): one named database per
+# service (generated/firestore.json .databases), so each function's service account can be granted
+# Firestore access on its own service's database only (IAM condition on resource.name, modules/iam).
+# Layout `shared` (roll back only): the one `(default)` database, every function on it.
+# Each database: PITR, delete protection, a daily backup schedule; the outbox/ledger field settings
+# and composite indexes of a service go to the database that service uses.
+locals {
+  databases = var.layout == "per_service" ? var.databases : { shared = "(default)" }
+  # service => the database its collections live in
+  database_of = { for service, id in var.databases : service => var.layout == "per_service" ? id : "(default)" }
+  key_of      = { for service, id in var.databases : service => var.layout == "per_service" ? service : "shared" }
+}
+
 resource "google_firestore_database" "this" {
+  for_each                          = local.databases
   project                           = var.project_id
-  name                              = "(default)"
+  name                              = each.value
   location_id                       = var.location
   type                              = "FIRESTORE_NATIVE"
   concurrency_mode                  = "PESSIMISTIC"
@@ -13,8 +25,9 @@ resource "google_firestore_database" "this" {
 }
 
 resource "google_firestore_backup_schedule" "daily" {
+  for_each  = local.databases
   project   = var.project_id
-  database  = google_firestore_database.this.name
+  database  = google_firestore_database.this[each.key].name
   retention = var.backup_retention
 
   daily_recurrence {}
@@ -25,7 +38,7 @@ resource "google_firestore_backup_schedule" "daily" {
 resource "google_firestore_field" "this" {
   for_each   = var.fields
   project    = var.project_id
-  database   = google_firestore_database.this.name
+  database   = google_firestore_database.this[local.key_of[each.value.service]].name
   collection = each.value.collection
   field      = each.value.field
 
@@ -48,7 +61,7 @@ resource "google_firestore_field" "this" {
 resource "google_firestore_index" "composite" {
   for_each   = var.composite_indexes
   project    = var.project_id
-  database   = google_firestore_database.this.name
+  database   = google_firestore_database.this[local.key_of[each.value.service]].name
   collection = each.value.collection
 
   dynamic "fields" {

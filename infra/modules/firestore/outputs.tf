@@ -1,3 +1,5 @@
-output "database" {
-  value = google_firestore_database.this.name
+output "database_of" {
+  description = "service => the Firestore database id its functions use (PMM_FIRESTORE_DATABASE)"
+  value       = local.database_of
+  depends_on  = [google_firestore_database.this]
 }

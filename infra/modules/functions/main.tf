@@ -66,9 +66,9 @@ resource "google_cloudfunctions2_function" "this" {
     available_memory                 = local.scaling[each.key].memory
     timeout_seconds                  = local.scaling[each.key].timeout_seconds
     all_traffic_on_latest_revision   = true
-    # HTTP functions sit behind API Gateway (IAM: only the gateway may invoke); event functions
-    # take only Pub/Sub push from this project (internal ingress).
-    ingress_settings = each.value.trigger == "http" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+    # HTTP functions take traffic only through the load balancer (and from inside the project):
+    # their run.app URL refuses the internet. Event functions take only Pub/Sub push (internal).
+    ingress_settings = each.value.trigger == "http" ? "ALLOW_INTERNAL_AND_GCLB" : "ALLOW_INTERNAL_ONLY"
 
     environment_variables = merge(
       { for k, v in each.value.env : k => lookup(local.refs, v, v) },
@@ -77,6 +77,9 @@ resource "google_cloudfunctions2_function" "this" {
         WORKERS          = tostring(max(1, floor(tonumber(local.scaling[each.key].cpu))))
         THREADS          = tostring(ceil(local.scaling[each.key].concurrency / max(1, floor(tonumber(local.scaling[each.key].cpu)))))
         LOG_EXECUTION_ID = "true"
+        # The Firestore database of the function's service (layout per_service: its own, which is
+        # also what Settings derives without it; shared: "(default)"). shared.settings.database.
+        PMM_FIRESTORE_DATABASE = var.database_of[each.value.service]
       }
     )
 
@@ -86,18 +89,26 @@ resource "google_cloudfunctions2_function" "this" {
         key        = secret_environment_variables.key
         project_id = var.project_id
         secret     = var.secret_ids[secret_environment_variables.value]
-        version    = "latest"
+        # "latest" unless pinned: the HMAC key id and secret are pinned to the same version number
+        # so a revision never pairs a new id with an old secret during a rotation.
+        version = lookup(var.secret_versions, secret_environment_variables.value, "latest")
       }
     }
   }
 }
 
-# Who may call each function: the push identity for event functions, the gateway for HTTP ones.
+# Who may call each function. Event functions: the push identity only. HTTP functions: anyone who
+# reaches them, which ingress ALLOW_INTERNAL_AND_GCLB limits to the load balancer (behind Cloud
+# Armor) and the project's own network. The load balancer forwards requests without a Google
+# identity token of its own (serverless NEGs cannot add one), and the functions verify the caller
+# themselves: the belajar.id ID token with google-auth, or the partner's x-api-key; every route is
+# authorised in code (infra/README.md, "Front door").
 resource "google_cloud_run_service_iam_member" "invoker" {
+  #checkov:skip=CKV_GCP_102: HTTP functions are public by design, reachable only via the load balancer (ingress ALLOW_INTERNAL_AND_GCLB, Cloud Armor) and verify belajar.id tokens / API keys themselves
   for_each = var.functions
   project  = var.project_id
   location = var.region
   service  = google_cloudfunctions2_function.this[each.key].service_config[0].service
   role     = "roles/run.invoker"
-  member   = each.value.trigger == "http" ? "serviceAccount:${var.gateway_invoker_email}" : "serviceAccount:${var.push_invoker_email}"
+  member   = each.value.trigger == "http" ? "allUsers" : "serviceAccount:${var.push_invoker_email}"
 }

@@ -1,4 +1,9 @@
 output "uris" {
-  description = "function => https URL (push endpoints and gateway backends)"
+  description = "function => https URL (push endpoints)"
   value       = { for k, f in google_cloudfunctions2_function.this : k => f.service_config[0].uri }
+}
+
+output "services" {
+  description = "function => its Cloud Run service (the load balancer's serverless NEGs)"
+  value       = { for k, f in google_cloudfunctions2_function.this : k => f.service_config[0].service }
 }

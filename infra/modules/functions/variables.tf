@@ -43,8 +43,9 @@ variable "push_invoker_email" {
   type = string
 }
 
-variable "gateway_invoker_email" {
-  type = string
+variable "database_of" {
+  description = "service => Firestore database id (PMM_FIRESTORE_DATABASE)"
+  type        = map(string)
 }
 
 variable "auth_audience" {
@@ -100,4 +101,10 @@ variable "scaling" {
     timeout_seconds = optional(number)
   }))
   default = {}
+}
+
+variable "secret_versions" {
+  description = "secret id => version the functions read (default latest); the HMAC pair is pinned"
+  type        = map(string)
+  default     = {}
 }

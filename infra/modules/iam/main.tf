@@ -1,8 +1,9 @@
 # Identities. One runtime service account per function (least privilege: each gets only
 # what its own entry in generated/functions.json needs), plus the callers:
 #  - pubsub-push: the OIDC identity of every push subscription (run.invoker on event functions only);
-#  - gateway:     API Gateway's backend identity (run.invoker on HTTP functions only);
-#  - berkas-s3:   owner of the bucket's HMAC key (object rights on that bucket only).
+#  - berkas-s3:   owner of the uploads bucket's HMAC keys (object rights on that bucket only; the
+#                 keys themselves are made out of band, infra/README.md "Upload HMAC keys").
+# The load balancer calls HTTP functions without an identity (allUsers run.invoker, modules/functions).
 resource "google_service_account" "function" {
   for_each     = var.functions
   project      = var.project_id
@@ -17,23 +18,18 @@ resource "google_service_account" "push" {
   display_name = "PMM Pub/Sub push (OIDC)"
 }
 
-resource "google_service_account" "gateway" {
-  project      = var.project_id
-  account_id   = "pmm-api-gateway"
-  display_name = "PMM API Gateway backend"
-}
-
 resource "google_service_account" "berkas_s3" {
   project      = var.project_id
   account_id   = "pmm-berkas-s3"
   display_name = "PMM uploads (S3 API HMAC key owner)"
+  description  = "Owns the HMAC keys of the S3-compatible upload path; objectUser on the uploads bucket only"
 }
 
 locals {
-  # Project-wide roles a function needs: Firestore data (no per-collection IAM exists; the
-  # `<service>__` prefix is enforced in code and by tests), and telemetry.
-  project_roles = ["roles/datastore.user", "roles/logging.logWriter", "roles/monitoring.metricWriter",
-  "roles/cloudtrace.agent"]
+  # Project-wide: only log writing (each function's request log). No Firestore role on the project:
+  # see google_project_iam_member.firestore. The code uses no Cloud Trace or Monitoring client, so
+  # neither cloudtrace.agent nor monitoring.metricWriter is granted.
+  project_roles = ["roles/logging.logWriter"]
   function_roles = { for pair in setproduct(keys(var.functions), local.project_roles) :
     "${pair[0]}|${pair[1]}" => { function = pair[0], role = pair[1] }
   }
@@ -44,4 +40,19 @@ resource "google_project_iam_member" "function" {
   project  = var.project_id
   role     = each.value.role
   member   = google_service_account.function[each.value.function].member
+}
+
+# Firestore data access, limited by an IAM condition to the database of the function's own service
+# (layout per_service: each service its own database; layout shared: the (default) database only).
+resource "google_project_iam_member" "firestore" {
+  for_each = var.functions
+  project  = var.project_id
+  role     = "roles/datastore.user"
+  member   = google_service_account.function[each.key].member
+
+  condition {
+    title       = "firestore-${var.database_of[each.value.service]}"
+    description = "Firestore database of service ${each.value.service} only"
+    expression  = "resource.name == \"projects/${var.project_id}/databases/${var.database_of[each.value.service]}\""
+  }
 }

@@ -14,10 +14,6 @@ output "push_name" {
   value = google_service_account.push.name
 }
 
-output "gateway_email" {
-  value = google_service_account.gateway.email
-}
-
 output "berkas_s3_email" {
   value = google_service_account.berkas_s3.email
 }

@@ -6,3 +6,8 @@ variable "functions" {
   description = "generated/functions.json .functions"
   type        = any
 }
+
+variable "database_of" {
+  description = "service => Firestore database id (modules/firestore .database_of)"
+  type        = map(string)
+}

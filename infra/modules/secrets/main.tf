@@ -1,8 +1,8 @@
 # Secret Manager: one secret per id that a function's Settings read (generated/functions.json
 # .secrets: the OAuth state secret, the e-Kinerja API key, the partner key hashes, the pepper,
-# the Google OAuth client secret, the bucket's HMAC key). Values are added out of band
-# (`gcloud secrets versions add`, see infra/README.md), except `managed_values` (the HMAC key),
-# which Terraform knows because it creates it.
+# the Google OAuth client secret, the bucket's HMAC key). Terraform manages the containers only:
+# every value is added out of band (`gcloud secrets versions add`, infra/README.md), so no secret
+# value is ever in Terraform state.
 resource "google_secret_manager_secret" "this" {
   for_each  = toset(var.secret_ids)
   project   = var.project_id
@@ -22,12 +22,6 @@ resource "google_secret_manager_secret" "this" {
       }
     }
   }
-}
-
-resource "google_secret_manager_secret_version" "managed" {
-  for_each    = nonsensitive(toset(keys(var.managed_values)))
-  secret      = google_secret_manager_secret.this[each.value].id
-  secret_data = var.managed_values[each.value]
 }
 
 # Each function reads only the secrets its own Settings need.

@@ -16,13 +16,6 @@ variable "secret_ids" {
   type        = list(string)
 }
 
-variable "managed_values" {
-  description = "secret id => value Terraform itself knows (the HMAC key)"
-  type        = map(string)
-  sensitive   = true
-  default     = {}
-}
-
 variable "accessors" {
   description = "key => {secret, member}"
   type        = map(object({ secret = string, member = string }))

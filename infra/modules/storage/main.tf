@@ -1,5 +1,5 @@
 # Cloud Storage: the uploads bucket the services reach through the S3-interoperable XML API
-# (boto3 with an HMAC key), and the bucket holding the functions' source bundles.
+# (boto3 with an HMAC key of sa pmm-berkas-s3), and the bucket holding the functions' source bundles.
 resource "google_storage_bucket" "berkas" {
   #checkov:skip=CKV_GCP_62: object writes are recorded by Cloud Audit Logs (DATA_WRITE for storage, enabled in infra/platform); legacy usage-log buckets add nothing
   name                        = "${var.project_id}-berkas"
@@ -99,15 +99,11 @@ resource "google_storage_bucket" "sources" {
   }
 }
 
-# The S3 API identity: object rights on the uploads bucket only.
+# The S3 API identity: object rights on the uploads bucket only (nothing on the project). Its HMAC
+# keys are created out of band (`gcloud storage hmac create`), never by Terraform, so no key secret
+# is ever in Terraform state; infra/README.md "Upload HMAC keys" has creation and rotation.
 resource "google_storage_bucket_iam_member" "berkas_s3" {
   bucket = google_storage_bucket.berkas.name
   role   = "roles/storage.objectUser"
   member = var.hmac_member
-}
-
-resource "google_storage_hmac_key" "berkas" {
-  project               = var.project_id
-  service_account_email = var.hmac_service_account_email
-  state                 = "ACTIVE"
 }

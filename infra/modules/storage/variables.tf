@@ -15,10 +15,7 @@ variable "cors_origins" {
   type        = list(string)
 }
 
-variable "hmac_service_account_email" {
-  type = string
-}
-
 variable "hmac_member" {
-  type = string
+  description = "the S3 API identity (owner of the HMAC keys): objectUser on the uploads bucket"
+  type        = string
 }

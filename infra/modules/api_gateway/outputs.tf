@@ -1,7 +1,0 @@
-output "hostname" {
-  value = google_api_gateway_gateway.this.default_hostname
-}
-
-output "openapi" {
-  value = local.openapi
-}
