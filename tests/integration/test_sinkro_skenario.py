@@ -331,3 +331,16 @@ def test_ekspor_csv_terpotong_menandai_baris_dan_header(p, standin):
     lambat = service.ekspor_csv(p, "sub-adm", email, service.Saring(), batas_waktu=15, jam=lambda: next(detik))
     baris = "".join(lambat.baris).strip().splitlines()
     assert baris[-1].startswith(service.PENANDA_TERPOTONG + ": batas_waktu") and len(baris) < 1 + 3 + 1
+
+
+def test_api_mitra_dibatasi_per_mitra_per_menit(db, standin):
+    url, _ = standin
+    settings = load_settings(bootstrap.SinkroSettings, service="sinkro", ekinerja_url=url, ekinerja_api_key=KUNCI,
+                             pepper_kunci_api="pepper-uji", mitra_batas_per_menit=2)
+    p = bootstrap.bootstrap(settings, db=db, uow=UnitOfWork(db, "sinkro", Rekam()))
+    mitra = f"ekinerja-{random.Random().getrandbits(32):x}"
+    t = datetime(2024, 3, 1, 8, 0, 10, tzinfo=timezone.utc)
+    assert service.batas_mitra(p, mitra, t) is None and service.batas_mitra(p, mitra, t) is None
+    assert service.batas_mitra(p, mitra, t) == 50.0  # Retry-After: the rest of this minute
+    assert service.batas_mitra(p, mitra + "-lain", t) is None  # per partner
+    assert service.batas_mitra(p, mitra, t.replace(minute=1)) is None  # the next minute

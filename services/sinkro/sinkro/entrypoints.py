@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from shared.consumer import decode_pubsub_cloud_event
 from shared.contracts.sinkro import BATCH_DIJADWALKAN, JADWAL_SINKRO_HARIAN
-from shared.http import Api, Ctx
+from shared.http import Api, Ctx, problem
 from shared.logs import get_logger
 from shared.models import StrictModel
 from shared.nip import periksa_nip, periksa_npsn
@@ -262,11 +262,21 @@ def log_csv(ctx: Ctx):
 
 @api.route("POST", "/mitra/sinkronisasi", auth="partner", body=MintaSinkroMitra, response=HasilSinkroView,
            summary="API mitra: e-Kinerja meminta Sinkro PMM untuk satu NIP (x-api-key)",
-           errors={401: "#6 xApiKey tidak ada di whitelist", **GALAT_SINKRO})
+           errors={401: "#6 xApiKey tidak ada di whitelist", **GALAT_SINKRO,
+                   429: "batas permintaan mitra per menit terlampaui (Retry-After)"})
 def mitra_sinkronisasi(ctx: Ctx):
     b: MintaSinkroMitra = ctx.body
+    mitra = ctx.user.mitra or "mitra"
+    tunggu = service.batas_mitra(_p(), mitra, ctx.now)
+    if tunggu is not None:
+        jawaban = problem(429, "batas_permintaan_mitra",
+                          "Terlalu banyak permintaan Sinkro PMM dari sistem mitra dalam satu menit. Kirim ulang "
+                          "setelah waktu pada Retry-After.", coba_lagi_detik=round(tunggu),
+                          batas_per_menit=_p().settings.mitra_batas_per_menit)
+        jawaban.headers["Retry-After"] = str(int(tunggu + 0.999))
+        return jawaban
     _nip_sah(b.nip)
-    hasil = service.minta_sinkro_mitra(_p(), ctx.user.mitra or "mitra", nip=b.nip, jenis=b.jenis,
+    hasil = service.minta_sinkro_mitra(_p(), mitra, nip=b.nip, jenis=b.jenis,
                                        periode=b.periode, tetap=b.tetap_lakukan_sinkro, now=ctx.now)
     if hasil.galat is not None:
         raise hasil.galat

@@ -441,6 +441,31 @@ def minta_sinkro_mitra(p, mitra: str, *, nip: str, jenis: str, periode: str, tet
                       now)
 
 
+def batas_mitra(p, mitra: str, now: datetime) -> float | None:
+    """Per-partner limit of the public partner route: at most `mitra_batas_per_menit` requests in a
+    calendar minute, counted in one Firestore document per (partner, minute) in a transaction.
+
+    Returns None when admitted, else the seconds until the next minute (the answer's Retry-After).
+    The default (60 a minute) keeps the counter at the one-write-a-second a document sustains; a
+    generic per-user limiter for every service is another piece of work (shared/), this one is
+    sinkro's own and minimal. Old counters carry `kedaluwarsa` for a Firestore TTL policy.
+    """
+    batas = p.settings.mitra_batas_per_menit
+    detik = now.timestamp()
+    menit = int(detik // 60)
+
+    def work(tx: Tx) -> float | None:
+        ref = tx.ref("batas_mitra", cm.kunci("mitra", mitra, str(menit)))  # hashed: ids do not grow
+        jumlah = int((tx.get(ref) or {}).get("jumlah", 0))
+        if jumlah >= batas:
+            return max(1.0, (menit + 1) * 60 - detik)
+        tx.set(ref, {"mitra": mitra, "menit": menit, "jumlah": jumlah + 1,
+                     "kedaluwarsa": now + timedelta(minutes=10)})
+        return None
+
+    return p.uow.run(work)
+
+
 # ======================================================================
 # Log Sinkronisasi (S2)
 # ======================================================================
