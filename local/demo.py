@@ -64,6 +64,8 @@ NAMA_BELAKANG = ["Wulandari", "Santoso", "Pratama", "Lestari", "Hidayat", "Kusum
                  "Saputra", "Permata", "Siregar", "Harahap", "Simanjuntak", "Setiawan", "Utami", "Purnomo"]
 # Which BKN-side defect a teacher carries, by position among a school's ASN teachers, and the
 # Sinkro PMM error it makes once they sync (numbers as in seed 003).
+INSTANSI_NAMA = "Pemerintah Kota Harapan"  # INSTANSI on the e-Kinerja profile: sync follow-ups name its BKD
+
 CACAT = {
     "nip_beda": "#1 NIP di Dapodik berbeda dengan SIASN (NIP in Dapodik differs from SIASN)",
     "bukan_pengguna_pmm": "#1 belum terdaftar sebagai User PMM di e-Kinerja (not a PMM user in e-Kinerja)",
@@ -278,10 +280,11 @@ def _events(d: Dunia) -> list[Event]:
         ev.append(_event("referensi.pegawai.diperbarui", "eksternal:siasn", siasn_nip, PegawaiDiperbarui(
             nip=siasn_nip, pns_id=o.pns_id, nama=o.nama,
             status_kepegawaian={"pppk": "PPPK", "cpns": "CPNS"}.get(o.status, "PNS"), instansi_id=d.instansi_id,
-            unor=unor, unor_sejak=date(2022, 7, 1), atasan_nip=atasan, versi=1, diperbarui_pada=sejak), ak))
+            instansi_nama=INSTANSI_NAMA, unor=unor, unor_sejak=date(2022, 7, 1), atasan_nip=atasan, versi=1, diperbarui_pada=sejak), ak))
         ev.append(_event("referensi.pegawai_ekinerja.diperbarui", "eksternal:ekinerja", siasn_nip,
                          PegawaiEkinerjaDiperbarui(
                              nip=siasn_nip, terdaftar=o.cacat != "belum_ekinerja", instansi_id=d.instansi_id,
+                             instansi_nama=INSTANSI_NAMA,
                              unor_id=None if o.cacat == "belum_ekinerja" else unor_id,
                              pengguna_pmm=o.cacat != "bukan_pengguna_pmm",
                              penugasan_plt=[PltEkinerjaData(unor_id=f"unor-{n}{'-' + ak if ak else ''}",

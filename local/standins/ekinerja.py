@@ -11,22 +11,37 @@ pegawai (NIP):
       200 same with "duplikat": true                                same nip+periode+versi again
       4xx/5xx {"kode_galat", "pesan", ...}
 
+    POST /api/v1/skp                {nip, periode, ...}  an SKP typed in by hand in e-Kinerja
+      422 #13 "Pengguna PMM tidak dapat menambah SKP setelah tahun 2023, ..." for a PMM user
+      and a period from 2024 on (since then an SKP only comes from a PMM sync); 201 otherwise
+
 Behaviour that needs no configuration: an API key off the whitelist answers #6
 (403); a period not `YYYY-1|YYYY-2` from 2024 on answers #8 (422); an SKP
 without `unor_id` answers #11; an SKP for a period already held under another
 unor answers #12 (409) unless `timpa_skp_lain` (then the old one is replaced);
-a predikat for a period without an SKP answers #13.
+a predikat for a period without an SKP answers `skp_belum_ada_di_ekinerja`
+(409; not #13, which is the hand-made SKP above).
+
+Organisation SKPs (#15/#17): a principal's accepted SKP (`jabatan`
+`kepala_sekolah`) creates the organisation SKP of (their NIP, periode) with as
+many RHK as it carried, as e-Kinerja does. With `periksa_skp_organisasi` on,
+a teacher's SKP whose `atasan_nip` has none answers #15, one with 0 RHK #17
+(off by default: worlds that never sync their principal keep working).
 
 Admin endpoints (local only, no key):
 
     PUT    /_admin/perilaku/<nip>  {"galat": "<kode_galat>", "status": 4xx/5xx,
                                     "gagal_kali": N,        # answer 500 N times, then behave (flapping)
+                                    "batas_laju_kali": N, "retry_after": s,  # 429 + Retry-After N times
                                     "tunda_ms": ms, "tunda_kali": N|null,  # slow answers (first N, or all)
                                     "nilai_pmm": ..., "nilai_bkn": ..., "kondisi": ...}
     GET    /_admin/perilaku        DELETE /_admin/perilaku/<nip>
     GET    /_admin/diterima        every accepted send, counted per jenis+nip+periode+versi
     GET    /_admin/kedatangan      arrival time of every API request (checks a client's rate limit)
     PUT    /_admin/latensi         {"latensi_ms": 50}   default latency of every API answer
+    PUT    /_admin/aturan          {"periksa_skp_organisasi": true}
+    GET    /_admin/skp_organisasi  organisation SKPs held: [{nip, periode, jumlah_rhk}]
+    PUT    /_admin/pengguna_pmm/<nip>  {"pengguna_pmm": false}   not a PMM user (manual SKP allowed)
     POST   /_admin/reset           forget sends and behaviours
 
 A slow answer is slowed after the send is recorded, like a server that did
@@ -74,6 +89,10 @@ GALAT_EKINERJA: dict[str, tuple[int, str]] = {
         422,
         "Pengguna PMM tidak dapat menambah SKP setelah tahun 2023, silahkan buat SKP di PMM/sinkrodata PMM",
     ),
+    "skp_belum_ada_di_ekinerja": (409, "SKP periode ini belum ada; sinkronkan SKP sebelum predikat"),
+    "skp_organisasi_atasan_belum_ada": (422, "Data SKP Organisasi belum dibuat oleh atasan"),
+    "rhk_tidak_dapat_dikaitkan": (422, "Tidak ada RHK yang bisa dikaitkan"),
+    "terlalu_banyak_permintaan": (429, "Too Many Requests"),
 }
 
 JENIS = ("skp", "predikat", "plt")
@@ -86,6 +105,8 @@ class PerilakuPegawai:
     galat: str | None = None
     status: int | None = None
     gagal_kali: int = 0
+    batas_laju_kali: int = 0
+    retry_after: int = 1
     tunda_ms: int = 0
     tunda_kali: int | None = None
     nilai_pmm: Any = None
@@ -100,7 +121,7 @@ class PerilakuPegawai:
         if tidak_dikenal:
             raise ValueError(f"kolom tidak dikenal: {sorted(tidak_dikenal)}")
         perilaku = cls(**data)
-        for nama in ("gagal_kali", "tunda_ms"):
+        for nama in ("gagal_kali", "tunda_ms", "batas_laju_kali", "retry_after"):
             nilai = getattr(perilaku, nama)
             if not isinstance(nilai, int) or nilai < 0:
                 raise ValueError(f"{nama} harus bilangan bulat >= 0")
@@ -134,6 +155,9 @@ class KeadaanEkinerja:
     perilaku: dict[str, PerilakuPegawai] = field(default_factory=dict)
     diterima: dict[tuple[str, str, str, int], CatatanDiterima] = field(default_factory=dict)
     skp: dict[tuple[str, str], str] = field(default_factory=dict)  # (nip, periode) -> unor_id held
+    skp_organisasi: dict[tuple[str, str], int] = field(default_factory=dict)  # (principal nip, periode) -> RHK
+    periksa_skp_organisasi: bool = False
+    bukan_pengguna_pmm: set[str] = field(default_factory=set)
     kedatangan: list[float] = field(default_factory=list)  # arrival time (epoch s) of every API request
     kunci: threading.Lock = field(default_factory=threading.Lock)
 
@@ -143,6 +167,7 @@ class KeadaanEkinerja:
         if "api_keys" in data:
             keadaan.api_keys = set(data["api_keys"])
         keadaan.latensi_ms = int(data.get("latensi_ms", 0))
+        keadaan.periksa_skp_organisasi = bool(data.get("periksa_skp_organisasi", False))
         for nip, perilaku in data.get("perilaku", {}).items():
             keadaan.perilaku[nip] = PerilakuPegawai.dari_json(perilaku)
         return keadaan
@@ -182,6 +207,11 @@ def buat_app(keadaan: KeadaanEkinerja | None = None) -> Flask:
             if perilaku and perilaku.gagal_kali > 0:
                 perilaku.gagal_kali -= 1
                 return _galat("galat_server_ekinerja")
+            if perilaku and perilaku.batas_laju_kali > 0:
+                perilaku.batas_laju_kali -= 1
+                jawaban, status = _galat("terlalu_banyak_permintaan")
+                jawaban.headers["Retry-After"] = str(perilaku.retry_after)
+                return jawaban, status
             if perilaku and perilaku.galat:
                 return _galat(
                     perilaku.galat,
@@ -199,6 +229,46 @@ def buat_app(keadaan: KeadaanEkinerja | None = None) -> Flask:
             time.sleep(tunda / 1000)  # after recording: the work is done, only the answer is late
         jawaban = {"status": "diterima", "id_sinkron": catatan.id_sinkron, "duplikat": not baru}
         return jsonify(jawaban), 201 if baru else 200
+
+    @app.post("/api/v1/skp")
+    def skp_manual():
+        """An SKP typed in by hand in e-Kinerja (not through Sinkro PMM): #13 for a PMM user after 2023."""
+        if request.headers.get("x-api-key") not in keadaan.api_keys:
+            return _galat("api_key_tidak_terdaftar")
+        badan = request.get_json(silent=True)
+        if not isinstance(badan, dict) or not isinstance(badan.get("nip"), str):
+            return _galat("permintaan_tidak_valid", status=400, pesan="nip dan periode wajib diisi")
+        cocok = _POLA_PERIODE.match(str(badan.get("periode", "")))
+        if not cocok:
+            return _galat("periode_tidak_sesuai")
+        with keadaan.kunci:
+            pengguna_pmm = badan["nip"] not in keadaan.bukan_pengguna_pmm
+        if pengguna_pmm and int(cocok.group(1)) > 2023:
+            return _galat("skp_hanya_lewat_sinkro")
+        return jsonify({"status": "diterima", "id_skp": uuid.uuid4().hex}), 201
+
+    @app.put("/_admin/pengguna_pmm/<nip>")
+    def atur_pengguna_pmm(nip: str):
+        data = request.get_json(silent=True) or {}
+        if not isinstance(data.get("pengguna_pmm"), bool):
+            return jsonify({"kode_galat": "permintaan_tidak_valid", "pesan": "pengguna_pmm: true/false"}), 400
+        with keadaan.kunci:
+            (keadaan.bukan_pengguna_pmm.discard if data["pengguna_pmm"] else keadaan.bukan_pengguna_pmm.add)(nip)
+        return jsonify({"nip": nip, "pengguna_pmm": data["pengguna_pmm"]})
+
+    @app.put("/_admin/aturan")
+    def atur_aturan():
+        data = request.get_json(silent=True) or {}
+        if not isinstance(data.get("periksa_skp_organisasi"), bool):
+            return jsonify({"kode_galat": "permintaan_tidak_valid", "pesan": "periksa_skp_organisasi: true/false"}), 400
+        keadaan.periksa_skp_organisasi = data["periksa_skp_organisasi"]
+        return jsonify({"periksa_skp_organisasi": keadaan.periksa_skp_organisasi})
+
+    @app.get("/_admin/skp_organisasi")
+    def daftar_skp_organisasi():
+        with keadaan.kunci:
+            return jsonify({"skp_organisasi": [{"nip": n, "periode": p, "jumlah_rhk": j}
+                                               for (n, p), j in keadaan.skp_organisasi.items()]})
 
     @app.put("/_admin/perilaku/<nip>")
     def atur_perilaku(nip: str):
@@ -242,6 +312,8 @@ def buat_app(keadaan: KeadaanEkinerja | None = None) -> Flask:
             keadaan.perilaku.clear()
             keadaan.diterima.clear()
             keadaan.skp.clear()
+            keadaan.skp_organisasi.clear()
+            keadaan.bukan_pengguna_pmm.clear()
             keadaan.kedatangan.clear()
         return "", 204
 
@@ -278,8 +350,15 @@ def _periksa(keadaan: KeadaanEkinerja, jenis: str, badan: dict[str, Any]):
         unor_lama = keadaan.skp.get(kunci_skp)
         if unor_lama is not None and unor_lama != unor_id and not badan.get("timpa_skp_lain"):
             return _galat("unor_skp_berbeda", nilai_pmm=unor_id, nilai_bkn=unor_lama)
+        atasan = badan.get("atasan_nip")
+        if keadaan.periksa_skp_organisasi and badan.get("jabatan") != "kepala_sekolah" and atasan:
+            jumlah = keadaan.skp_organisasi.get((atasan, badan["periode"]))
+            if jumlah is None:
+                return _galat("skp_organisasi_atasan_belum_ada")
+            if jumlah == 0:
+                return _galat("rhk_tidak_dapat_dikaitkan", nilai_bkn=0)
     elif jenis == "predikat" and kunci_skp not in keadaan.skp:
-        return _galat("skp_hanya_lewat_sinkro")
+        return _galat("skp_belum_ada_di_ekinerja")
     return None
 
 
@@ -299,6 +378,8 @@ def _catat(keadaan: KeadaanEkinerja, jenis: str, badan: dict[str, Any]) -> tuple
         )
         if jenis == "skp":
             keadaan.skp[(badan["nip"], badan["periode"])] = badan["unor_id"]
+            if badan.get("jabatan") == "kepala_sekolah":  # the principal's SKP is the organisation SKP (#15)
+                keadaan.skp_organisasi[(badan["nip"], badan["periode"])] = len(badan.get("rhk") or [])
     catatan.jumlah_permintaan += 1
     return catatan, baru
 

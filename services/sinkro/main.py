@@ -25,6 +25,11 @@ def sinkro_on_rencana_disepakati(cloud_event):
 
 
 @functions_framework.cloud_event
+def sinkro_on_tahap_rencana_diperbarui(cloud_event):
+    entrypoints.on_tahap_rencana_diperbarui(cloud_event)
+
+
+@functions_framework.cloud_event
 def sinkro_on_predikat_ditetapkan(cloud_event):
     entrypoints.on_predikat_ditetapkan(cloud_event)
 

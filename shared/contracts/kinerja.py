@@ -2,7 +2,8 @@
 
 `kinerja.rencana.disepakati` and `kinerja.predikat.ditetapkan` carry everything
 Sinkro PMM needs to build the e-Kinerja request without reading kinerja's
-collections (S1, P3, P12). `versi` is the source record's version: a changed
+collections (S1, P3, P12); both are published for ASN only (P1: optional for
+non-ASN, whose plans and predicates stay in PMM). `versi` is the source record's version: a changed
 plan or predicate is a higher version, so the sync sends only what changed.
 """
 from __future__ import annotations
@@ -77,9 +78,30 @@ class PredikatDitetapkan(EventPayload):
     plt: bool = Field(False, description="true: the predicate of the SKP sebagai Plt. Kepala Sekolah of npsn")
 
 
+class TahapRencanaDiperbarui(EventPayload):
+    """A plan moved to another stage (P2, P3): draf, diajukan, dikembalikan, disetujui, disepakati.
+
+    Lets Sinkro PMM tell "no plan yet" (#2) from "submitted or approved, not yet agreed" (#14).
+    `versi` is the plan's own version (the one `kinerja.rencana.disepakati` carries too), so a
+    consumer keeps the newest stage whatever the delivery order. Agreeing is announced by
+    `kinerja.rencana.disepakati` (ASN only) and not repeated here. Ids and stage only: nothing of
+    the plan's content, so a non-ASN's plan still stays in PMM.
+    """
+
+    rencana_id: str
+    ptk_id: str
+    periode: str = Field(pattern=r"^\d{4}-[12]$")
+    tahap: str = Field(description="draf, diajukan, dikembalikan, disetujui, disepakati")
+    versi: int = Field(ge=1)
+    pada: datetime
+
+
 RENCANA_DISEPAKATI = register_topic(
     "kinerja.rencana.disepakati", RencanaDisepakati, "kinerja",
     "A teacher or principal agreed their approved performance plan; it is their SKP for the period.")
+TAHAP_RENCANA_DIPERBARUI = register_topic(
+    "kinerja.tahap_rencana.diperbarui", TahapRencanaDiperbarui, "kinerja",
+    "A performance plan moved to another stage before agreement (submitted, returned, approved, draft again).")
 PREDIKAT_DITETAPKAN = register_topic(
     "kinerja.predikat.ditetapkan", PredikatDitetapkan, "kinerja",
     "A person's final performance predicate for a period was set.")

@@ -37,6 +37,8 @@ class PegawaiDiperbarui(EventPayload):
     nama: str | None = Field(None, max_length=200)
     status_kepegawaian: str | None = Field(None, max_length=40)
     instansi_id: str | None = Field(None, max_length=128, description="the instansi whose Admin Instansi manages them")
+    instansi_nama: str | None = Field(None, max_length=200, description="its name as e-Kinerja's profile shows "
+                                      "INSTANSI, e.g. \"Pemerintah Kota Harapan\" (names who to contact; additive)")
     unor: UnorData | None = None
     unor_sejak: date | None = Field(None, description="TMT of the current unor (tells #4 condition B from C)")
     atasan_nip: str | None = Field(None, max_length=32)
@@ -61,6 +63,7 @@ class PegawaiEkinerjaDiperbarui(EventPayload):
     nip: str = Field(max_length=32)
     terdaftar: bool = Field(True, description="False: not added to e-Kinerja (unor_id undefined, #11)")
     instansi_id: str | None = Field(None, max_length=128)
+    instansi_nama: str | None = Field(None, max_length=200, description="INSTANSI on the e-Kinerja profile (additive)")
     unor_id: str | None = Field(None, max_length=128)
     unor_aktif: bool = True
     pengguna_pmm: bool = Field(True, description="listed in the Admin Instansi's \"User PMM\" menu (#1)")

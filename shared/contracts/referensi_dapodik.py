@@ -36,6 +36,9 @@ class PtkDiperbarui(EventPayload):
     email_belajar_id_lain: list[str] = Field(
         [], description="other belajar.id accounts of the same person (a second school's account, P15)")
     npsn_induk: str = Field(max_length=16)
+    tmt_sekolah: date | None = Field(
+        None, description="since when the person is assigned to npsn_induk (TMT penugasan); tells Sinkro #4 "
+                          "condition B from C (additive: absent in older payloads)")
     npsn_lain: list[str] = []
     status_kepegawaian: str = Field(max_length=40, description="pns, pppk, cpns, pns_diperbantukan, honorer, gty, gtt")
     jabatan: str = Field(max_length=40, description="guru, guru_bk, kepala_sekolah")

@@ -51,8 +51,10 @@ class BatchDijadwalkan(EventPayload):
     """One chunk of work for the chunk consumer."""
 
     batch_id: str
-    alasan: str = Field(description="jadwal_harian or data_diperbaiki")
+    alasan: str = Field(description="jadwal_harian, data_diperbaiki or ulang_laju (e-Kinerja asked us to wait)")
     butir: list[ButirSinkro]
+    tidak_sebelum: datetime | None = Field(
+        None, description="do not send before this time (e-Kinerja's Retry-After); additive")
 
 
 JADWAL_SINKRO_HARIAN = register_topic(
@@ -70,6 +72,8 @@ BATCH_DIJADWALKAN = register_topic(
 
 for _topic, _fn, _what in (
     ("kinerja.rencana.disepakati", "sinkro_on_rencana_disepakati", "mirror the agreed SKP"),
+    ("kinerja.tahap_rencana.diperbarui", "sinkro_on_tahap_rencana_diperbarui",
+     "mirror the plan's stage (#2 vs #14)"),
     ("kinerja.predikat.ditetapkan", "sinkro_on_predikat_ditetapkan", "mirror the final predicate"),
     ("referensi.ptk.diperbarui", "sinkro_on_ptk_diperbarui", "mirror Dapodik identity, school, status, Plt."),
     ("referensi.sekolah.diperbarui", "sinkro_on_sekolah_diperbarui", "mirror school names (#4)"),

@@ -348,12 +348,12 @@ def test_s4_referensi_tidak_valid_tidak_menghentikan_topik(stack, as_user):
 # Budgets per request (reads, writes) of the plan and observation routes: the figures in
 # services/kinerja/README.md; a change that makes a route costlier fails here first.
 ANGGARAN = {
-    ("PUT", "/v1/kinerja/rencana/<rencana_id>/cek-data"): (3, 1),
-    ("PUT", "/v1/kinerja/rencana/<rencana_id>/praktik-kinerja"): (4, 1),
-    ("PUT", "/v1/kinerja/rencana/<rencana_id>/rangkuman"): (3, 1),
-    ("POST", "/v1/kinerja/rencana/<rencana_id>/ajukan"): (6, 2),
-    ("POST", "/v1/kinerja/rencana/<rencana_id>/setujui"): (2, 2),
-    ("POST", "/v1/kinerja/rencana/<rencana_id>/sepakati"): (5, 3),  # + the outbox delete after publish
+    ("PUT", "/v1/kinerja/rencana/<rencana_id>/cek-data"): (3, 3),  # 1, + stage event when a returned plan is a draft again
+    ("PUT", "/v1/kinerja/rencana/<rencana_id>/praktik-kinerja"): (4, 3),  # 1, + stage event (idem)
+    ("PUT", "/v1/kinerja/rencana/<rencana_id>/rangkuman"): (3, 3),  # 1, + stage event (idem)
+    ("POST", "/v1/kinerja/rencana/<rencana_id>/ajukan"): (6, 4),  # + stage event and its delete
+    ("POST", "/v1/kinerja/rencana/<rencana_id>/setujui"): (2, 4),  # + stage event and its delete
+    ("POST", "/v1/kinerja/rencana/<rencana_id>/sepakati"): (6, 3),  # + owner PTK (ASN only); outbox delete
     ("PUT", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/persiapan"): (4, 1),
     ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/persiapan/kumpulkan"): (4, 1),
     ("POST", "/v1/kinerja/pelaksanaan/<pelaksanaan_id>/jadwal"): (5, 1),

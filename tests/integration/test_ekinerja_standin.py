@@ -186,10 +186,52 @@ def test_s3_galat_12_skp_unor_lain_lalu_tetap_lakukan_sinkro_mengganti(standin, 
     assert {(c["versi"], c["badan"]["unor_id"]) for c in diterima(standin)} == {(1, "unor-sdn7"), (2, "unor-sdn4")}
 
 
-def test_s3_galat_13_predikat_tanpa_skp_di_ekinerja(standin, klien):
-    with pytest.raises(SinkroGagal) as info:
+def test_predikat_tanpa_skp_di_ekinerja_kode_sendiri_bukan_13(standin, klien):
+    from sinkro.domain.galat import SkpBelumAdaDiEkinerja
+
+    with pytest.raises(SkpBelumAdaDiEkinerja) as info:
         klien.kirim_predikat(KirimPredikat(nip=NIP, periode="2024-1", versi=1, predikat="Baik"))
-    assert (info.value.nomor, info.value.aktor) == (13, Aktor.pegawai)
+    assert info.value.kode == "skp_belum_ada_di_ekinerja" and info.value.aktor is Aktor.pegawai
+
+
+@pytest.mark.parametrize("periode, pengguna_pmm, status", [("2024-1", True, 422), ("2023-2", True, 201),
+                                                           ("2024-1", False, 201)])
+def test_s3_galat_13_skp_dibuat_manual_di_ekinerja_setelah_2023(standin, periode, pengguna_pmm, status):
+    """Seed #13: "Pengguna PMM tidak dapat menambah SKP setelah tahun 2023, silahkan buat SKP di
+    PMM/sinkrodata PMM": a PMM user typing an SKP in e-Kinerja for 2024 on."""
+    url, _ = standin
+    if not pengguna_pmm:
+        requests.put(f"{url}/_admin/pengguna_pmm/{NIP}", json={"pengguna_pmm": False}, timeout=2).raise_for_status()
+    r = requests.post(f"{url}/api/v1/skp", json={"nip": NIP, "periode": periode},
+                      headers={"x-api-key": KUNCI_BAWAAN}, timeout=2)
+    assert r.status_code == status, r.text
+    if status == 422:
+        galat = entri_menurut_kode(r.json()["kode_galat"])
+        assert galat.nomor == 13 and r.json()["pesan"] == galat.judul_seed
+
+
+def test_s3_galat_15_skp_organisasi_dibuat_oleh_sinkro_kepala_sekolah(standin, klien):
+    """The stand-in models organisation SKPs as e-Kinerja does: a principal's accepted SKP creates it,
+    and then the teacher's SKP that links to it is accepted (#15 clears)."""
+    url, keadaan = standin
+    requests.put(f"{url}/_admin/aturan", json={"periksa_skp_organisasi": True}, timeout=2).raise_for_status()
+    nip_kepsek = "197801022003121004"
+    guru = skp().model_copy(update={"atasan_nip": nip_kepsek})
+    with pytest.raises(SinkroGagal) as info:
+        klien.kirim_skp(guru)
+    assert info.value.nomor == 15
+    kepsek = skp().model_copy(update={"nip": nip_kepsek, "jabatan": "kepala_sekolah"})
+    assert klien.kirim_skp(kepsek).duplikat is False
+    assert requests.get(f"{url}/_admin/skp_organisasi", timeout=2).json()["skp_organisasi"] == [
+        {"nip": nip_kepsek, "periode": "2024-1", "jumlah_rhk": 1}]
+    assert klien.kirim_skp(guru).duplikat is False
+
+
+def test_429_dengan_retry_after_dihormati_lalu_diterima_sekali(standin, klien, jeda):
+    atur(standin, batas_laju_kali=1, retry_after=2)
+    terima = klien.kirim_skp(skp())
+    assert terima.percobaan == 2 and jeda == [2.0]
+    assert [c["jumlah_diterima"] for c in diterima(standin)] == [1]
 
 
 def test_perilaku_per_pegawai_tidak_mengenai_pegawai_lain(standin, klien):
@@ -206,8 +248,9 @@ def test_admin_menolak_perilaku_tidak_valid(standin):
 
 
 def test_kontrak_kode_galat_standin_ada_di_katalog():
-    """Every kode_galat the stand-in can answer is one of the 20 documented errors."""
-    for kode in GALAT_EKINERJA:
+    """Every kode_galat the stand-in can answer is one of the 20 documented errors, or one of the two
+    answers that are not refusals of the data (predicate before SKP, too many requests)."""
+    for kode in set(GALAT_EKINERJA) - {"skp_belum_ada_di_ekinerja", "terlalu_banyak_permintaan"}:
         assert entri_menurut_kode(kode) is not None, kode
 
 

@@ -15,7 +15,7 @@ from kinerja.domain.rencana import InputPengembangan, InputTugasTambahan
 from kinerja.service import pelaksanaan, referensi, rencana, sekolah, siklus
 from kinerja.service import repo
 from shared.consumer import consume
-from shared.contracts.kinerja import RencanaDisepakati
+from shared.contracts.kinerja import RencanaDisepakati, TahapRencanaDiperbarui
 from shared.errors import DomainError
 from shared.events import Event
 from shared.firestore import UnitOfWork
@@ -223,11 +223,34 @@ def test_p2_p3_rencana_dikembalikan_disetujui_disepakati_menerbitkan_event(db):
     r = rencana.sepakati(u, c.email("guru1"), r.rencana_id, r.versi, JAN)
     assert [e.aksi.value for e in r.riwayat] == ["diajukan", "dikembalikan", "diajukan", "disetujui", "disepakati"]
     outbox = [d.to_dict() for d in db.collection("kinerja__outbox").stream()]
+    # every stage before agreement goes out too, so Sinkro PMM tells #2 from #14 (ids and stage only)
+    tahap = sorted((TahapRencanaDiperbarui.model_validate_json(o["data"]) for o in outbox
+                    if o["topic"] == "kinerja.tahap_rencana.diperbarui"), key=lambda t: t.versi)
+    assert [t.tahap for t in tahap] == ["diajukan", "dikembalikan", "draf", "diajukan", "disetujui"]
+    assert all(t.rencana_id == r.rencana_id and t.periode == "2027-1" for t in tahap) and tahap[-1].versi < r.versi
+    outbox = [o for o in outbox if o["topic"] != "kinerja.tahap_rencana.diperbarui"]
     assert [o["topic"] for o in outbox] == ["kinerja.rencana.disepakati"]
     payload = RencanaDisepakati.model_validate_json(outbox[0]["data"])
     assert payload.npsn == s["npsn"] and payload.atasan.ptk_id == "ks-1" and payload.atasan.nip == c.nip(1)
     assert [x.jenis for x in payload.rhk] == ["praktik_kinerja", "pengembangan_kompetensi", "tugas_tambahan"]
     assert payload.periode == "2027-1" and payload.versi == r.versi and payload.nip == c.nip(2)
+
+
+def test_p1_rencana_non_asn_tetap_di_pmm_tanpa_event_skp(db):
+    """A non-ASN's plan (optional for them) is agreed in PMM but nothing of it is published for
+    e-Kinerja: no `kinerja.rencana.disepakati` (Sinkro PMM would only fail it with #7)."""
+    npsn = c.npsn_baru()
+    kirim(db, "referensi.ptk.diperbarui", c.ptk("ks-1", npsn, jabatan="kepala_sekolah", urut=1, surel=c.email("ks1")))
+    kirim(db, "referensi.ptk.diperbarui", c.ptk("guru-1", npsn, urut=2, status="honorer", surel=c.email("guru1")))
+    kirim(db, "referensi.sekolah.diperbarui", c.sekolah(npsn, ks="ks-1"))
+    u = uow(db)
+    r = rencana_lengkap(db)
+    r = rencana.ajukan(u, c.email("guru1"), r.rencana_id, r.versi, JAN)
+    r = rencana.setujui(u, c.email("ks1"), r.rencana_id, r.versi, None, JAN)
+    r = rencana.sepakati(u, c.email("guru1"), r.rencana_id, r.versi, JAN)
+    assert r.status.value == "disepakati"
+    topics = [d.to_dict()["topic"] for d in db.collection("kinerja__outbox").stream()]
+    assert "kinerja.rencana.disepakati" not in topics
 
 
 def test_p3_plt_saja_disetujui_otomatis(db):

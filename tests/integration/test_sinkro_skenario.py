@@ -22,6 +22,7 @@ from shared.firestore import UnitOfWork
 from shared.settings import load_settings
 from sinkro import bootstrap, service
 from sinkro.domain.galat import SinkroGagal
+from sinkro.domain.galat import entri as entri_galat
 from sinkro.service import Permintaan
 from tests.support import push_cloud_event, serve_in_thread
 from tests.unit.sinkro.skenario import PERIODE, SKENARIO, Dunia
@@ -127,6 +128,12 @@ def test_s3_setiap_galat_dari_event_lalu_perbaikan_berhasil(p, standin, sk):
     assert hasil.hasil == "gagal" and isinstance(galat, SinkroGagal), hasil
     assert (galat.nomor, galat.kondisi, galat.aktor.value) == (sk.nomor, sk.kondisi, sk.aktor)
     assert galat.tindak_lanjut and galat.extra["log_id"] == hasil.log_id
+    if sk.kondisi:
+        varian = galat.tindak_lanjut[:len(entri_galat(sk.nomor).cari_kondisi(sk.kondisi).tindak_lanjut)]
+        assert list(varian) == list(entri_galat(sk.nomor).cari_kondisi(sk.kondisi).tindak_lanjut)
+    if "hubungi" in galat.extra:  # follow-ups that need an admin name the pegawai's own instansi (BKD)
+        assert galat.extra["hubungi"]["instansi_nama"] == d.instansi_nama
+        assert d.instansi_nama in galat.tindak_lanjut[-1]
     entri = p.db.collection("sinkro__log").document(hasil.log_id).get().to_dict()
     assert (entri["nomor_galat"], entri["aktor"], entri["hasil"]) == (sk.nomor, sk.aktor, "gagal")
     assert entri["tindak_lanjut"] == list(galat.tindak_lanjut)
@@ -150,9 +157,6 @@ def test_s3_setiap_galat_dari_event_lalu_perbaikan_berhasil(p, standin, sk):
         entri = p.db.collection("sinkro__log").document(ulang.log_id).get().to_dict()
         assert entri["tetap_lakukan_sinkro"] and entri["skp_lama_diganti"]["unor_id"] == f"unor-lama-{d.u}"
         assert 12 in entri["nomor_peringatan"]
-    elif sk.perbaikan == "skp_dulu":
-        assert sinkron(p, d, "skp").hasil == "berhasil"
-        assert sinkron(p, d, "predikat").hasil == "berhasil"
     kiriman = diterima(standin, d.nip)
     assert [c["jumlah_diterima"] for c in kiriman if c["jenis"] == sk.jenis] == [1]
 
@@ -203,3 +207,129 @@ def test_batch_tidak_bertanya_lagi_bila_data_tidak_berubah(p, standin):
     batch = BatchDijadwalkan(batch_id="b", alasan="jadwal_harian",
                              butir=[ButirSinkro(pegawai_id=d.ptk_id, jenis="skp", periode=PERIODE)])
     assert service.proses_potongan(p, batch) == {"dilewati": 1}
+
+
+def test_non_asn_diberi_tahu_tanpa_mengirim_dan_batch_melewatinya(p, standin):
+    """P1: Pengelolaan Kinerja is optional for non-ASN; their plan stays in PMM. The button answers why
+    (its own kode, not #7), nothing is sent or logged, and the batch skips them."""
+    d = Dunia(random.Random().getrandbits(40).to_bytes(5, "big").hex(), random.Random())
+    d.ptk.update(status_kepegawaian="honorer", nip=None)
+    for topic, payload in d.events():
+        terbitkan(p, topic, payload)
+    hasil = sinkron(p, d)
+    assert hasil.hasil == "gagal" and hasil.galat.kode == "bukan_asn_tidak_disinkronkan"
+    assert hasil.galat.status == 422 and "non-ASN" in hasil.galat.pesan and hasil.log_id is None
+    from shared.contracts.sinkro import BatchDijadwalkan, ButirSinkro
+
+    batch = BatchDijadwalkan(batch_id="b", alasan="jadwal_harian",
+                             butir=[ButirSinkro(pegawai_id=d.ptk_id, jenis="skp", periode=PERIODE)])
+    assert service.proses_potongan(p, batch) == {"dilewati": 1}
+    assert diterima(standin, d.nip) == []
+    logs = list(p.db.collection("sinkro__log").where(filter=FieldFilter("pegawai_id", "==", d.ptk_id)).stream())
+    assert logs == []
+
+
+def test_s3_galat_15_hilang_saat_kepala_sekolah_berhasil_sinkron(p, standin):
+    """Seed #15: "Jika Sinkron PMM untuk Kepala Sekolah di e-Kinerja berhasil, baik guru maupun Admin
+    Instansi dapat mencoba kembali": the principal's successful sync is the organisation SKP; the
+    teacher's retry then works, and the teacher blocked on it is retried at once."""
+    from shared.contracts.kinerja import AtasanData
+
+    rng = random.Random()
+    kepsek = Dunia(rng.getrandbits(40).to_bytes(5, "big").hex(), rng)
+    kepsek.ptk["jabatan"] = "kepala_sekolah"
+    kepsek.rencana |= {"jabatan": "kepala_sekolah"}
+    guru = Dunia(rng.getrandbits(40).to_bytes(5, "big").hex(), rng)
+    guru.nip_atasan = kepsek.nip
+    guru.siasn["atasan_nip"] = kepsek.nip
+    guru.rencana["atasan"] = AtasanData(jenis="kepala_sekolah", ptk_id=kepsek.ptk_id, nip=kepsek.nip,
+                                        npsn=guru.npsn)
+    guru.organisasi = None  # e-Kinerja has no organisation SKP of this principal yet
+    for d in (kepsek, guru):
+        for topic, payload in d.events():
+            terbitkan(p, topic, payload)
+    assert sinkron(p, guru).galat.nomor == 15
+    p.rekam.ambil("sinkro.batch.dijadwalkan")
+    assert sinkron(p, kepsek).hasil == "berhasil"  # Opsi A: the principal syncs
+    assert jalankan_ulang_otomatis(p) == 1  # the teacher blocked by #15 is retried at once
+    status = p.db.collection("sinkro__status").document(service.cm.kunci(guru.ptk_id, "skp", PERIODE)).get()
+    assert status.get("hasil") == "berhasil", status.to_dict()
+    assert [c["jumlah_diterima"] for c in diterima(standin, guru.nip)] == [1]
+
+
+def test_predikat_sebelum_skp_kode_sendiri_lalu_berhasil_setelah_skp(p, standin):
+    d = Dunia(random.Random().getrandbits(40).to_bytes(5, "big").hex(), random.Random())
+    d.beri_predikat()
+    for topic, payload in d.events():
+        terbitkan(p, topic, payload)
+    galat = sinkron(p, d, "predikat").galat
+    assert galat.kode == "skp_belum_ada_di_ekinerja" and galat.extra.get("nomor_galat") is None
+    assert sinkron(p, d, "skp").hasil == "berhasil"
+    assert sinkron(p, d, "predikat").hasil == "berhasil"
+
+
+def test_429_dari_ekinerja_dijadwalkan_ulang_tidak_pernah_ditandai_selesai(p, standin):
+    """A 429 with Retry-After is not a refusal: the attempt is recorded as retryable, the SKP stays
+    pending, a chunk is scheduled not before Retry-After, and the next batch does not skip it."""
+    url, _ = standin
+    d = dunia(p)
+    requests.put(f"{url}/_admin/perilaku/{d.nip}", json={"batas_laju_kali": 1000, "retry_after": 120},
+                 timeout=5).raise_for_status()
+    sebelum = datetime.now(timezone.utc)
+    hasil = sinkron(p, d)
+    assert hasil.hasil == "gagal" and hasil.galat.kode == "ekinerja_sedang_sibuk" and hasil.galat.status == 503
+    status = p.db.collection("sinkro__status").document(service.cm.kunci(d.ptk_id, "skp", PERIODE)).get().to_dict()
+    assert status["dapat_diulang_otomatis"] is True and status["versi_terkirim"] == 0
+    rencana = p.db.collection("sinkro__rencana").document(service.cm.kunci(d.ptk_id, PERIODE)).get().to_dict()
+    assert rencana["perlu_sinkro"] is True  # never marked done: the daily batch still has it
+    [ulang] = p.rekam.ambil("sinkro.batch.dijadwalkan")
+    assert ulang.data.alasan == "ulang_laju" and ulang.data.butir[0].pegawai_id == d.ptk_id
+    assert (ulang.data.tidak_sebelum - sebelum).total_seconds() >= 119
+    with pytest.raises(service.BelumWaktunya):
+        service.tunggu_giliran(ulang.data, datetime.now(timezone.utc))
+    requests.delete(f"{url}/_admin/perilaku/{d.nip}", timeout=5)
+    assert service.proses_potongan(p, ulang.data) == {"berhasil": 1}  # when its time has come
+
+
+def test_sinkron_pengguna_melewati_gerbang_laju_yang_sama_dengan_batch(p, standin):
+    d = dunia(p)
+    pembatas = service.pembatas_laju(p)
+    sebelum = len(pembatas.mulai)
+    assert sinkron(p, d).hasil == "berhasil"
+    assert len(pembatas.mulai) == sebelum + 1
+
+
+def test_ekspor_csv_terpotong_menandai_baris_dan_header(p, standin):
+    """The Admin Instansi export that hits its row or time limit says so: a marker row (and, for the
+    row limit, known before streaming, the response header); never a silently cut file."""
+    from shared.contracts.referensi_bkn import AdminInstansiDiperbarui
+
+    instansi = f"inst-csv-{random.Random().getrandbits(32):x}"
+    worlds = []
+    for _ in range(3):
+        d = Dunia(random.Random().getrandbits(40).to_bytes(5, "big").hex(), random.Random())
+        d.siasn["instansi_id"] = d.ekinerja["instansi_id"] = instansi
+        d.ptk["status_kepegawaian"] = "honorer"  # #7 (SIASN knows them as PNS): one log entry each
+        for topic, payload in d.events():
+            terbitkan(p, topic, payload)
+        assert sinkron(p, d).galat.nomor == 7
+        worlds.append(d)
+    email = f"admin-{instansi}@belajar.id"
+    terbitkan(p, "referensi.admin_instansi.diperbarui",
+              AdminInstansiDiperbarui(admin_id=f"adm-{instansi}", email=email, instansi_ids=[instansi], versi=1))
+
+    utuh = service.ekspor_csv(p, "sub-adm", email, service.Saring(), batas=5)
+    baris = "".join(utuh.baris).strip().splitlines()
+    assert not utuh.terpotong_batas_baris and len(baris) == 4 and service.PENANDA_TERPOTONG not in baris[-1]
+
+    potong = service.ekspor_csv(p, "sub-adm", email, service.Saring(), batas=2)
+    assert potong.terpotong_batas_baris  # the route puts this in X-Ekspor-Terpotong before the first byte
+    baris = "".join(potong.baris).strip().splitlines()
+    assert len(baris) == 1 + 2 + 1 and baris[-1].startswith(service.PENANDA_TERPOTONG + ": batas_baris")
+
+    detik = iter(range(0, 1000, 10))
+    lambat = service.ekspor_csv(p, "sub-adm", email, service.Saring(), batas_waktu=15, jam=lambda: next(detik))
+    baris = "".join(lambat.baris).strip().splitlines()
+    assert baris[-1].startswith(service.PENANDA_TERPOTONG + ": batas_waktu") and len(baris) < 1 + 3 + 1
+
+

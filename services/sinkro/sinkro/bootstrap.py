@@ -13,7 +13,6 @@ from pydantic import Field
 from shared.batas import Jatah, JatahSetelan
 from shared.errors import DomainError
 from shared.http import Api, Principal
-from shared.identity import ApiKeyVerifier, parse_hashed_keys
 from shared.platform import Platform
 from shared.settings import Settings, load_settings
 
@@ -27,7 +26,15 @@ class SinkroSettings(Settings):
     pepper_kunci_api: str = Field(alias="PMM_PEPPER_KUNCI_API", min_length=6,
                                   description="pepper of the hashed partner API keys")
     kunci_mitra: str = Field("", alias="PMM_KUNCI_MITRA",
-                             description="partner whitelist `name=hmac-sha256(key, pepper)`, comma-separated")
+                             description="partner whitelist `name=hmac-sha256(key, pepper)`, comma-separated; a "
+                                         "name may appear twice (old and new key while rotating). Locally the "
+                                         "whitelist; in production the fallback of PMM_KUNCI_MITRA_RAHASIA")
+    kunci_mitra_rahasia: str = Field("", alias="PMM_KUNCI_MITRA_RAHASIA", max_length=300,
+                                     description="Secret Manager secret id (or projects/*/secrets/*/versions/* "
+                                                 "name) holding the partner whitelist, read at runtime so a key "
+                                                 "rotates without a redeploy; empty: PMM_KUNCI_MITRA")
+    kunci_mitra_segar_detik: float = Field(300.0, alias="PMM_KUNCI_MITRA_SEGAR_DETIK", ge=10, le=3600,
+                                           description="how often the partner whitelist is read again, seconds")
     laju_per_detik: float = Field(20.0, alias="PMM_SINKRO_LAJU_PER_DETIK", gt=0, le=1000,
                                   description="batch requests to e-Kinerja in any sliding second, all instances together")
     ukuran_potongan: int = Field(100, alias="PMM_SINKRO_UKURAN_POTONGAN", ge=1, le=400,
@@ -76,8 +83,16 @@ class SinkroPlatform(Platform):
                                                             jeda_dasar=s.ulang_jeda_dasar))
 
     @cached_property
-    def verifier_mitra(self) -> ApiKeyVerifier:
-        return ApiKeyVerifier(parse_hashed_keys(self.settings.kunci_mitra), self.settings.pepper_kunci_api)
+    def kunci_mitra(self):
+        from sinkro.adapters.kunci_mitra import SumberKunciMitra, nama_versi_rahasia, pembaca_secret_manager
+
+        s = self.settings
+        if s.kunci_mitra_rahasia:
+            baca = pembaca_secret_manager(nama_versi_rahasia(s.kunci_mitra_rahasia, s.project_id))
+        else:
+            baca = lambda: s.kunci_mitra  # noqa: E731 - locally the environment is the whitelist
+        return SumberKunciMitra(baca, s.pepper_kunci_api, segar_detik=s.kunci_mitra_segar_detik,
+                                cadangan=s.kunci_mitra)
 
     def wire(self, api: Api) -> Api:
         super().wire(api)
@@ -88,12 +103,14 @@ class SinkroPlatform(Platform):
         """e-Kinerja calling us: a key off our whitelist is #6, with its actor and follow-up."""
         from sinkro.domain.galat import entri
 
-        try:
-            return self.verifier_mitra.principal(request)
-        except DomainError as exc:
+        kunci = request.headers.get("x-api-key", "")
+        mitra = self.kunci_mitra.mitra_untuk(kunci) if kunci else None
+        if mitra is None:
             data = entri(6)
-            raise DomainError(exc.kode, exc.pesan, status=exc.status, nomor_galat=6, aktor=data.aktor.value,
-                              tindak_lanjut=list(data.tindak_lanjut)) from None
+            raise DomainError("kunci_api_tidak_terdaftar",
+                              "xApiKey tidak ada di whitelist. Hubungi pengelola PMM untuk mendaftarkan kunci Anda.",
+                              status=401, nomor_galat=6, aktor=data.aktor.value, tindak_lanjut=list(data.tindak_lanjut))
+        return Principal(sub=f"mitra:{mitra}", jenis="mitra", mitra=mitra)
 
 
 @functools.cache

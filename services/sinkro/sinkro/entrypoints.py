@@ -1,7 +1,7 @@
 """HTTP routes and event handlers of the Sinkro PMM ke e-Kinerja service (parse, call, map errors)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Literal
 
 import flask
@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 from shared.batas import Batas
 from shared.consumer import decode_pubsub_cloud_event
 from shared.contracts.sinkro import BATCH_DIJADWALKAN, JADWAL_SINKRO_HARIAN
-from shared.http import Api, Ctx
+from shared.http import Api, Ctx, problem
 from shared.logs import get_logger
 from shared.models import StrictModel
+from shared.nip import periksa_nip, periksa_npsn
 from sinkro import bootstrap, service
 
 log = get_logger(__name__)
@@ -25,9 +26,11 @@ api = Api("sinkro", "sinkro", "Sinkro PMM ke e-Kinerja API",
 
 Periode = str
 POLA_PERIODE = r"^\d{4}-[12]$"
-POLA_NIP = r"^\d{18}$"
+# NIP and NPSN are checked by the rules kinerja uses too (shared/nip.py), in the handler, so a
+# malformed one answers 422 with a kode naming the wrong part (never 404 "not found").
+NIP_DESC = "18-digit NIP / NI PPPK (birth date, TMT month, gender digit checked)"
 Jenis = Literal["skp", "predikat", "plt"]
-GALAT_SINKRO = {403: "Bukan untuk Anda (S1)", 404: "Pegawai tidak ditemukan",
+GALAT_SINKRO = {403: "Bukan untuk Anda (S1)", 404: "Pegawai tidak ditemukan (NIP sah, tidak ada di Dapodik)",
                 409: "#12 SKP unor lain (pakai tetap_lakukan_sinkro) atau data belum siap",
                 422: "Galat sinkro #1-#20 (nomor_galat, aktor, tindak_lanjut)",
                 502: "#6/#8 ditolak e-Kinerja", 503: "#9 e-Kinerja gangguan (sudah dicoba ulang)"}
@@ -52,13 +55,13 @@ def _p():
 class MintaSinkro(StrictModel):
     jenis: Jenis = Field("skp", description="skp; predikat; plt = \"Sinkro data PLT\" (#18-#20)")
     periode: str = Field(pattern=POLA_PERIODE, description="2024-1 (Jan-Jun) or 2024-2 (Jul-Des)")
-    nip: str | None = Field(None, pattern=POLA_NIP,
-                            description="only for an Admin Instansi acting for a pegawai of their instansi")
+    nip: str | None = Field(None, max_length=32,
+                            description="only for an Admin Instansi acting for a pegawai of their instansi; " + NIP_DESC)
     tetap_lakukan_sinkro: bool = Field(False, description="#12: replace the SKP held under another unor")
 
 
 class MintaSinkroMitra(StrictModel):
-    nip: str = Field(pattern=POLA_NIP)
+    nip: str = Field(max_length=32, description=NIP_DESC)
     jenis: Jenis = "skp"
     periode: str = Field(pattern=POLA_PERIODE)
     tetap_lakukan_sinkro: bool = False
@@ -98,12 +101,23 @@ class SaringLog(StrictModel):
     hasil: Literal["berhasil", "gagal"] | None = None
     jenis: Jenis | None = None
     periode: str | None = Field(None, pattern=POLA_PERIODE)
-    nip: str | None = Field(None, pattern=POLA_NIP)
+    nip: str | None = Field(None, max_length=32, description=NIP_DESC)
+    npsn: str | None = Field(None, max_length=16, description="8-digit NPSN of the school")
     batas: int = Field(50, ge=1, le=200)
     kursor: str | None = Field(None, max_length=400)
 
     def saring(self) -> service.Saring:
-        return service.Saring(self.instansi_id, self.nomor_galat, self.hasil, self.jenis, self.periode, self.nip)
+        _nip_sah(self.nip)
+        if self.npsn is not None:
+            periksa_npsn(self.npsn)
+        return service.Saring(self.instansi_id, self.nomor_galat, self.hasil, self.jenis, self.periode, self.nip,
+                              self.npsn)
+
+
+def _nip_sah(nip: str | None) -> None:
+    """422 `nip_format_tidak_valid` / `nip_tanggal_lahir_tidak_valid` / `nip_tmt_tidak_valid` / ..."""
+    if nip is not None:
+        periksa_nip(nip)
 
 
 class EntriLogView(BaseModel):
@@ -177,6 +191,7 @@ class Rekap(BaseModel):
 
 def _minta(ctx: Ctx, uji: bool) -> HasilSinkroView:
     b: MintaSinkro = ctx.body
+    _nip_sah(b.nip)
     hasil = service.minta_sinkro(_p(), ctx.user.sub, ctx.user.email, nip=b.nip, jenis=b.jenis, periode=b.periode,
                                  tetap=b.tetap_lakukan_sinkro, uji=uji, now=ctx.now)
     if hasil.galat is not None:
@@ -231,16 +246,22 @@ def log_pegawai(ctx: Ctx):
 
 
 @api.route("GET", "/log/ekspor.csv", query=SaringLog,
-           summary="Ekspor Log Sinkronisasi PMM sebagai CSV (S2)", errors={403: "Bukan Admin Instansi"})
+           summary="Ekspor Log Sinkronisasi PMM sebagai CSV (S2); terpotong: header X-Ekspor-Terpotong dan baris "
+                   "penanda '# EKSPOR TERPOTONG' di akhir", errors={403: "Bukan Admin Instansi"})
 def log_csv(ctx: Ctx):
     q: SaringLog = ctx.query
-    baris = service.ekspor_csv(_p(), ctx.user.sub, ctx.user.email, q.saring())
-    pertama = next(baris)  # authorisation is decided before the first byte is sent
+    ekspor = service.ekspor_csv(_p(), ctx.user.sub, ctx.user.email, q.saring())
+    pertama = next(ekspor.baris)  # authorisation is decided before the first byte is sent
+
     def semua():
         yield pertama
-        yield from baris
-    return flask.Response(semua(), mimetype="text/csv",
-                          headers={"Content-Disposition": 'attachment; filename="log-sinkronisasi-pmm.csv"'})
+        yield from ekspor.baris
+    return flask.Response(semua(), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="log-sinkronisasi-pmm.csv"',
+        # a cut at the row limit is known now; a cut at the time limit only in the file's marker row
+        "X-Ekspor-Terpotong": "batas_baris" if ekspor.terpotong_batas_baris else "tidak",
+        "X-Ekspor-Batas-Baris": str(ekspor.batas_baris),
+        "X-Ekspor-Batas-Waktu-Detik": f"{ekspor.batas_waktu:g}"})
 
 
 @api.route("POST", "/mitra/sinkronisasi", auth="partner", body=MintaSinkroMitra, response=HasilSinkroView,
@@ -249,7 +270,9 @@ def log_csv(ctx: Ctx):
            errors={401: "#6 xApiKey tidak ada di whitelist", **GALAT_SINKRO})
 def mitra_sinkronisasi(ctx: Ctx):
     b: MintaSinkroMitra = ctx.body
-    hasil = service.minta_sinkro_mitra(_p(), ctx.user.mitra or "mitra", nip=b.nip, jenis=b.jenis,
+    mitra = ctx.user.mitra or "mitra"
+    _nip_sah(b.nip)
+    hasil = service.minta_sinkro_mitra(_p(), mitra, nip=b.nip, jenis=b.jenis,
                                        periode=b.periode, tetap=b.tetap_lakukan_sinkro, now=ctx.now)
     if hasil.galat is not None:
         raise hasil.galat
@@ -271,6 +294,8 @@ def _konsumen(topic: str, nama: str, effect):
 
 on_rencana_disepakati = _konsumen("kinerja.rencana.disepakati", "sinkro_on_rencana_disepakati",
                                   service.terapkan_rencana)
+on_tahap_rencana_diperbarui = _konsumen("kinerja.tahap_rencana.diperbarui", "sinkro_on_tahap_rencana_diperbarui",
+                                       service.terapkan_tahap_rencana)
 on_predikat_ditetapkan = _konsumen("kinerja.predikat.ditetapkan", "sinkro_on_predikat_ditetapkan",
                                    service.terapkan_predikat)
 on_ptk_diperbarui = _konsumen("referensi.ptk.diperbarui", "sinkro_on_ptk_diperbarui", service.terapkan_ptk)
@@ -304,5 +329,6 @@ def on_batch_dijadwalkan(cloud_event: CloudEvent) -> None:
     event = decode_pubsub_cloud_event(cloud_event, BATCH_DIJADWALKAN.name)
     if service.sudah_diproses(p.db, konsumen, event.id):
         return
+    service.tunggu_giliran(event.data, datetime.now(timezone.utc))  # e-Kinerja's Retry-After (429/408)
     service.proses_potongan(p, event.data)
     service.tandai_diproses(p, konsumen, event)

@@ -19,8 +19,8 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterator
 
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
@@ -33,7 +33,7 @@ from shared.firestore import (Tx, carry_op_count, collection_name, count, iter_s
 from shared.logs import get_logger
 from sinkro.domain import cermin as cm
 from sinkro.domain.akses import Pelaku, pastikan_boleh
-from sinkro.domain.galat import KATALOG, Aktor, SinkroGagal
+from sinkro.domain.galat import KATALOG, Aktor, BukanAsn, EkinerjaMembatasi, SinkroGagal, sebut_instansi
 from sinkro.domain.laju import PembatasLaju, batas_proses
 from sinkro.domain.pemeriksaan import SinkroBelumSiap, periksa
 
@@ -93,6 +93,12 @@ def terapkan_rencana(tx: Tx, event: Event) -> None:
     d = event.data.model_dump(mode="json")
     _terapkan(tx, "rencana", cm.kunci(d["ptk_id"], d["periode"]), d["versi"],
               lambda lama: cm.dokumen_rencana(d, lama), {"ptk_id": d["ptk_id"]})
+
+
+def terapkan_tahap_rencana(tx: Tx, event: Event) -> None:
+    """The plan's stage (#2 vs #14); nothing to retry: a stage before "agreed" never makes a sync pass."""
+    d = event.data.model_dump(mode="json")
+    _terapkan(tx, "tahap", cm.kunci(d["ptk_id"], d["periode"]), d["versi"], lambda lama: cm.dokumen_tahap(d), None)
 
 
 def terapkan_predikat(tx: Tx, event: Event) -> None:
@@ -195,6 +201,7 @@ def baca_data(db: firestore.Client, pegawai_id: str, periode: str) -> dict[str, 
     """Every mirror document the check for one pegawai and period needs (three batched reads)."""
     r1 = {"ptk": _col(db, "ptk").document(cm.kunci(pegawai_id)),
           "rencana": _col(db, "rencana").document(cm.kunci(pegawai_id, periode)),
+          "tahap": _col(db, "tahap").document(cm.kunci(pegawai_id, periode)),
           "predikat": _col(db, "predikat").document(cm.kunci(pegawai_id, periode))}
     r1 |= {f"status_{j}": _col(db, "status").document(cm.kunci(pegawai_id, j, periode)) for j in URUTAN_JENIS}
     data = _ambil(db, r1)
@@ -235,6 +242,13 @@ def sinkronkan(p, minta: Permintaan, now: datetime | None = None,
         return HasilSinkro("sudah_terkirim", minta.jenis, minta.periode, versi, status.get("log_id"),
                            status.get("id_sinkron"))
     hasil = periksa(cermin, minta.jenis, minta.tetap)  # type: ignore[arg-type]
+    if isinstance(hasil.galat, BukanAsn):
+        # P1: a non-ASN's plan stays in PMM. Nothing is sent and nothing failed, so nothing is logged:
+        # the batch skips it, a person who pressed the button is told why.
+        return HasilSinkro("dilewati" if minta.otomatis else "gagal", minta.jenis, minta.periode, versi,
+                           galat=None if minta.otomatis else hasil.galat)
+    if hasil.galat is not None:
+        _sebut_instansi(hasil.galat, data)
     peringatan = [w.model_dump(mode="json") for w in hasil.peringatan]
     if minta.uji:
         return HasilSinkro("lolos_pemeriksaan" if hasil.ok else "gagal", minta.jenis, minta.periode, versi,
@@ -249,10 +263,17 @@ def sinkronkan(p, minta: Permintaan, now: datetime | None = None,
     skp_lama = _skp_lama(cermin, status) if minta.jenis == "skp" and minta.tetap else None
     try:
         kiriman = _kiriman(minta, data, cermin, versi, hasil.unor_id)
-        terima = _kirim(p.klien, minta.jenis, kiriman, gerbang)
+        terima = _kirim(p.klien, minta.jenis, kiriman, gerbang or pembatas_laju(p).giliran)
     except DomainError as galat:
-        return _catat(p, konteks, galat=galat)
+        return _catat(p, konteks, galat=_sebut_instansi(galat, data))
     return _catat(p, konteks, id_sinkron=terima.id_sinkron, skp_lama=skp_lama)
+
+
+def _sebut_instansi(galat: DomainError, data: dict[str, Any]) -> DomainError:
+    """Name the pegawai's own instansi (SIASN, else e-Kinerja) in a follow-up that needs an admin."""
+    siasn, ekin = data.get("siasn") or {}, data.get("ekinerja") or {}
+    return sebut_instansi(galat, siasn.get("instansi_id") or ekin.get("instansi_id"),
+                          siasn.get("instansi_nama") or ekin.get("instansi_nama"))
 
 
 def _skp_lama(cermin, status: dict | None) -> dict[str, Any] | None:
@@ -272,7 +293,8 @@ def _kiriman(minta: Permintaan, data: dict, cermin, versi: int | None, unor_id: 
     if minta.jenis == "skp":
         return KirimSkp(nip=pmm.nip, periode=minta.periode, versi=versi, unor_id=unor_id,
                         rhk=tuple(RhkKirim(id=r.id, uraian=r.uraian, indikator=r.indikator) for r in pmm.skp.rhk),
-                        perilaku=pmm.skp.perilaku, timpa_skp_lain=minta.tetap)
+                        perilaku=pmm.skp.perilaku, timpa_skp_lain=minta.tetap, jabatan=pmm.peran.value,
+                        atasan_nip=pmm.atasan_nip)
     if minta.jenis == "predikat":
         return KirimPredikat(nip=pmm.nip, periode=minta.periode, versi=versi, predikat=pmm.predikat.predikat)
     return KirimPlt(nip=pmm.nip, periode=minta.periode, versi=versi,
@@ -323,12 +345,19 @@ def _catat(p, k: _Konteks, *, galat: DomainError | None = None, id_sinkron: str 
     else:
         entri |= {"nomor_galat": None, "kode": "berhasil", "pesan": "Data berhasil dikirim ke e-Kinerja."}
 
+    # A principal's SKP accepted by e-Kinerja is the organisation SKP their teachers' SKPs link to (#15/#17)
+    skp_organisasi = berhasil and m.jenis == "skp" and cermin.pmm.peran.value == "kepala_sekolah" \
+        and cermin.pmm.nip is not None and cermin.pmm.skp is not None
+
     def work(tx: Tx) -> None:
         status_ref = tx.ref("status", cm.kunci(m.pegawai_id, m.jenis, m.periode))
         sumber_ref = tx.ref("rencana" if m.jenis == "skp" else "predikat", cm.kunci(m.pegawai_id, m.periode)) \
             if m.jenis in ("skp", "predikat") else None
         lama = tx.get(status_ref) or {}
         sumber = tx.get(sumber_ref) if (berhasil and sumber_ref is not None) else None
+        org_ref = tx.ref("skp_organisasi", cm.kunci(cermin.pmm.nip, m.periode)) if skp_organisasi else None
+        org_lama = tx.get(org_ref) if org_ref is not None else None
+        guru_menunggu = _status_gagal(tx, atasan_nip=cermin.pmm.nip, periode=m.periode) if org_ref else []
         terkirim = int(lama.get("versi_terkirim") or 0)
         if berhasil and k.versi is not None:
             terkirim = max(terkirim, k.versi)
@@ -351,6 +380,19 @@ def _catat(p, k: _Konteks, *, galat: DomainError | None = None, id_sinkron: str 
                 (unor.id if unor else None)
             tx.set(tx.ref("skp_terkirim", cm.kunci(cermin.pmm.nip, m.periode)),
                    {"unor_id": unor_id, "unor_nama": unor.nama if unor else None, "pada": k.now.isoformat()})
+        if org_ref is not None:
+            # the mirror's own record of it (e-Kinerja's later event with a higher versi still wins);
+            # the teachers blocked by #15/#17 on this principal are retried at once
+            tx.set(org_ref, {"atasan_nip": cermin.pmm.nip, "periode": m.periode, "ada": True,
+                             "jumlah_rhk": len(cermin.pmm.skp.rhk), "versi": int((org_lama or {}).get("versi", 0)),
+                             "sumber": "sinkro_kepala_sekolah", "pada": k.now.isoformat()})
+            _ulangi(tx, guru_menunggu, alasan="skp_organisasi_dibuat")
+        if isinstance(galat, EkinerjaMembatasi):
+            # e-Kinerja asked us to wait: schedule this one item again after its Retry-After (never "done")
+            tx.emit(make_event(LAYANAN, "sinkro.batch.dijadwalkan", BatchDijadwalkan(
+                batch_id=uuid.uuid4().hex, alasan="ulang_laju",
+                butir=[ButirSinkro(pegawai_id=m.pegawai_id, jenis=m.jenis, periode=m.periode)],
+                tidak_sebelum=k.now + timedelta(seconds=galat.coba_lagi_detik))))
         if berhasil:
             tx.emit(make_event(LAYANAN, "sinkro.sinkronisasi.berhasil", SinkronisasiBerhasil(
                 log_id=log_id, pegawai_id=m.pegawai_id, jenis=m.jenis, periode=m.periode, versi=k.versi or 0,
@@ -411,6 +453,7 @@ class Saring:
     jenis: str | None = None
     periode: str | None = None
     nip: str | None = None
+    npsn: str | None = None
 
 
 def _instansi_admin(pelaku: Pelaku, diminta: str | None) -> list[str]:
@@ -433,7 +476,7 @@ def _query_log(db, instansi: list[str] | None, s: Saring, pegawai_id: str | None
     if instansi is not None:
         q = q.where(filter=FieldFilter("instansi_id", "in", instansi) if len(instansi) > 1
                     else FieldFilter("instansi_id", "==", instansi[0]))
-    for nama in ("nomor_galat", "hasil", "jenis", "periode", "nip"):
+    for nama in ("nomor_galat", "hasil", "jenis", "periode", "nip", "npsn"):
         nilai = getattr(s, nama)
         if nilai is not None:
             q = q.where(filter=FieldFilter(nama, "==", nilai))
@@ -512,6 +555,8 @@ KOLOM_CSV = ("pada", "nip", "nama", "instansi_id", "npsn", "jenis", "periode", "
              "kode", "kondisi", "aktor", "pesan", "nilai_pmm", "nilai_bkn", "peringatan", "skp_lama_diganti",
              "pelaku", "otomatis", "tindak_lanjut")
 BATAS_CSV = 50_000
+BATAS_WAKTU_CSV = 240.0  # seconds of streaming; well inside the HTTP function's timeout and the gateway's
+PENANDA_TERPOTONG = "# EKSPOR TERPOTONG"
 
 
 def _sel(nilai: Any) -> str:
@@ -528,17 +573,51 @@ def _sel(nilai: Any) -> str:
     return "'" + teks if teks[:1] in ("=", "+", "-", "@", "\t", "\r") else teks  # no formula injection
 
 
-def ekspor_csv(p, sub: str, email: str | None, s: Saring) -> Iterable[str]:
-    """The filtered log as CSV rows (streamed; spreadsheet formulas neutralised)."""
+@dataclass
+class EksporCsv:
+    """The export's rows and what the response headers must say before the first byte."""
+
+    baris: Iterator[str]
+    jumlah_cocok: int  # entries matching the filter, counted up to batas + 1
+    batas_baris: int
+    batas_waktu: float
+
+    @property
+    def terpotong_batas_baris(self) -> bool:
+        return self.jumlah_cocok > self.batas_baris
+
+
+def _penanda(alasan: str, ditulis: int, batas: str) -> list[str]:
+    """The last row of a cut export: says it is cut, why, and what to do (never a silent cut)."""
+    return [f"{PENANDA_TERPOTONG}: {alasan}",
+            f"Hanya {ditulis} baris pertama (terbaru) yang diekspor karena {batas}. Persempit saringan "
+            "(periode, jenis, nomor_galat, nip, npsn) lalu ekspor lagi."] + [""] * (len(KOLOM_CSV) - 2)
+
+
+def ekspor_csv(p, sub: str, email: str | None, s: Saring, *, batas: int = BATAS_CSV,
+               batas_waktu: float = BATAS_WAKTU_CSV, jam: Callable[[], float] = time.monotonic) -> EksporCsv:
+    """The filtered log as CSV rows (streamed; spreadsheet formulas neutralised), newest first.
+
+    At most `batas` rows and `batas_waktu` seconds of streaming. A row-limit cut is known before
+    streaming (a count() aggregation), so the response header says it; either cut ends the file
+    with a marker row (a time cut can only be told there: the headers are already sent)."""
     pelaku = kenali(p.db, sub, email)
-    q = _query_log(p.db, _instansi_admin(pelaku, s.instansi_id), s).order_by(
-        "pada", direction=firestore.Query.DESCENDING).limit(BATAS_CSV)
+    dasar = _query_log(p.db, _instansi_admin(pelaku, s.instansi_id), s)
+    jumlah = count(dasar.limit(batas + 1))
+    q = dasar.order_by("pada", direction=firestore.Query.DESCENDING).limit(batas)
 
     def baris():
+        mulai = jam()
         buf = io.StringIO()
         tulis = csv.writer(buf)
         tulis.writerow(KOLOM_CSV)
+        ditulis = 0
         for d in iter_stream(q):
+            if jam() - mulai > batas_waktu:
+                tulis.writerow(_penanda("batas_waktu", ditulis, f"batas waktu ekspor {batas_waktu:g} detik tercapai"))
+                log.warning("ekspor csv terpotong", extra={"alasan": "batas_waktu", "baris": ditulis})
+                break
+            ditulis += 1
             e = d.to_dict()
             e["peringatan"] = [f"#{w['nomor']}{w.get('kondisi') or ''}" for w in e.get("peringatan") or []]
             e["pelaku"] = (e.get("pelaku") or {}).get("peran")
@@ -546,10 +625,14 @@ def ekspor_csv(p, sub: str, email: str | None, s: Saring) -> Iterable[str]:
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate()
+        else:
+            if jumlah > batas:
+                tulis.writerow(_penanda("batas_baris", ditulis, f"batas {batas} baris tercapai"))
+                log.warning("ekspor csv terpotong", extra={"alasan": "batas_baris", "baris": ditulis})
         if buf.getvalue():
             yield buf.getvalue()
 
-    return baris()
+    return EksporCsv(baris(), jumlah, batas, batas_waktu)
 
 
 # ======================================================================
@@ -702,6 +785,27 @@ def proses_potongan(p, batch: BatchDijadwalkan, pembatas: PembatasLaju | None = 
     if galat_tak_terduga:
         raise galat_tak_terduga[0]
     return hitung
+
+
+TUNGGU_DALAM_PROSES_MAKS = 60.0  # seconds a chunk consumer may wait for `tidak_sebelum` itself
+
+
+class BelumWaktunya(RuntimeError):
+    """A chunk whose `tidak_sebelum` is further away than a consumer should sleep: failing the
+    delivery makes Pub/Sub redeliver it later (the subscription's retry backoff); the items stay
+    unsent and pending (`perlu_sinkro`), so a dead-lettered chunk is still picked up by the daily batch."""
+
+
+def tunggu_giliran(batch: BatchDijadwalkan, now: datetime, tidur: Callable[[float], None] = time.sleep) -> None:
+    """Honour e-Kinerja's Retry-After carried by a rescheduled chunk (`alasan` ulang_laju)."""
+    if batch.tidak_sebelum is None:
+        return
+    sisa = (batch.tidak_sebelum - now).total_seconds()
+    if sisa <= 0:
+        return
+    if sisa > TUNGGU_DALAM_PROSES_MAKS:
+        raise BelumWaktunya(f"potongan {batch.batch_id} baru boleh dikirim {sisa:.0f} dtk lagi")
+    tidur(sisa)
 
 
 def sudah_diproses(db: firestore.Client, konsumen: str, event_id: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
 
 from shared.contracts.kinerja import AtasanData, PerilakuData, PredikatDitetapkan, RencanaDisepakati, RhkData
@@ -29,7 +29,11 @@ PERIODE = "2024-1"
 
 
 def nip_acak(rng: random.Random) -> str:
-    return "19" + "".join(str(rng.randrange(10)) for _ in range(16))
+    """A NIP the shared rules accept (shared/nip.py): birth date, TMT year and month, gender, serial."""
+    lahir = date(1960, 1, 1) + timedelta(days=rng.randrange(365 * 38))
+    tmt = lahir.year + rng.randrange(20, 35)
+    return (f"{lahir:%Y%m%d}{tmt:04d}{rng.randrange(1, 13):02d}{rng.choice('12')}"
+            f"{rng.randrange(1, 1000):03d}")
 
 
 def npsn_acak(rng: random.Random) -> str:
@@ -52,6 +56,7 @@ class Dunia:
         self.email = f"guru-{self.u}@belajar.id"
         self.pns_id = f"PNS-{self.u}"
         self.instansi = f"inst-{self.u}"
+        self.instansi_nama = f"Pemerintah Kota Uji {self.u}"
         self.npsn = npsn_acak(r)
         self.npsn_lain = npsn_acak(r)
         self.npsn_plt = [npsn_acak(r), npsn_acak(r)]
@@ -66,6 +71,7 @@ class Dunia:
                                             dinas_id=f"dinas-{self.u}", versi=1)
         self.siasn: dict[str, Any] = dict(
             nip=self.nip, pns_id=self.pns_id, status_kepegawaian="PNS", instansi_id=self.instansi,
+            instansi_nama=self.instansi_nama,
             unor=dict(id=self.unor, nama=self.nama_sekolah, aktif=True, unor_atasan_id=f"dinas-{self.u}"),
             unor_sejak="2021-07-01", atasan_nip=self.nip_atasan, versi=1)
         self.ekinerja: dict[str, Any] = dict(nip=self.nip, terdaftar=True, instansi_id=self.instansi,
@@ -147,8 +153,7 @@ class Skenario:
 
     `perbaikan`: "otomatis" (a reference event fixes it and the service retries by itself),
     "ulang" (the stand-in is fixed, the pegawai retries), "tetap" (retry with Tetap
-    Lakukan Sinkro), "skp_dulu" (sync the SKP, then retry the predicate), "peringatan" (#4 A:
-    the sync succeeds with a warning).
+    Lakukan Sinkro), "peringatan" (#4 A: the sync succeeds with a warning).
     """
 
     id: str
@@ -175,24 +180,32 @@ def _rencana_kembali(d: Dunia) -> list:
 
 
 def _c_rusak(d: Dunia) -> None:
-    # Dapodik still has the old school (since 2020); SIASN already the new one (since 2024): condition C.
+    # Dapodik still has the old school (assigned 2020); SIASN already the new one (since 2024): condition C.
+    # The Dapodik record itself was touched in 2024 (another field): that must not make the old school look new.
     d.sekolah["nama"] = "SD Negeri 9 Petang"
     d.rencana |= {"nama_sekolah": "SD Negeri 9 Petang"}
-    d.ptk["diperbarui_pada"] = datetime(2020, 7, 1, tzinfo=timezone.utc)
+    d.ptk |= {"tmt_sekolah": date(2020, 7, 1), "diperbarui_pada": datetime(2024, 3, 1, tzinfo=timezone.utc)}
     d.siasn |= {"unor": d.siasn["unor"] | {"nama": "SD Negeri 13 Pagi"}, "unor_sejak": "2024-01-02"}
 
 
 def _c_perbaiki(d: Dunia) -> list:
     return [d.sekolah_baru(d.npsn_lain, "SD Negeri 13 Pagi"),
-            d.ptk_v2(npsn_induk=d.npsn_lain, diperbarui_pada=datetime(2024, 2, 1, tzinfo=timezone.utc))]
+            d.ptk_v2(npsn_induk=d.npsn_lain, tmt_sekolah=date(2024, 1, 2))]
 
 
 def _b_rusak(d: Dunia) -> None:
-    # Dapodik has the new school (since 2024); SIASN still the old one (since 2019): condition B.
+    # Dapodik has the new school (assigned 2024); SIASN still the old one (since 2019): condition B.
     d.sekolah["nama"] = "SD Negeri 5 Petang"
     d.rencana |= {"nama_sekolah": "SD Negeri 5 Petang"}
-    d.ptk["diperbarui_pada"] = datetime(2024, 1, 10, tzinfo=timezone.utc)
+    d.ptk |= {"tmt_sekolah": date(2024, 1, 10), "diperbarui_pada": datetime(2024, 1, 10, tzinfo=timezone.utc)}
     d.siasn |= {"unor": d.siasn["unor"] | {"nama": "SD Negeri 7 Pagi"}, "unor_sejak": "2019-07-01"}
+
+
+def _bc_rusak(d: Dunia) -> None:
+    # Names differ and no assignment date on either side: which one is outdated cannot be told.
+    d.sekolah["nama"] = "SD Negeri 5 Petang"
+    d.rencana |= {"nama_sekolah": "SD Negeri 5 Petang"}
+    d.siasn |= {"unor": d.siasn["unor"] | {"nama": "SD Negeri 7 Pagi"}, "unor_sejak": None}
 
 
 SKENARIO: list[Skenario] = [
@@ -210,6 +223,9 @@ SKENARIO: list[Skenario] = [
              lambda d: [d.siasn_v2(unor=d.siasn["unor"] | {"nama": "SD Negeri 5 Petang"}, unor_sejak="2024-01-10")],
              kondisi="B"),
     Skenario("4-C", 4, "operator_sekolah", _c_rusak, _c_perbaiki, kondisi="C"),
+    Skenario("4-B-atau-C", 4, "pegawai", _bc_rusak,
+             lambda d: [d.siasn_v2(unor=d.siasn["unor"] | {"nama": "SD Negeri 5 Petang"}, unor_sejak="2024-01-10")],
+             kondisi="B_atau_C"),
     Skenario("5", 5, "admin_instansi", lambda d: d.siasn["unor"].update(unor_atasan_id=None),
              lambda d: [d.siasn_v2(unor=d.siasn["unor"] | {"unor_atasan_id": f"dinas-{d.u}"})]),
     Skenario("6", 6, "helpdesk_bkn", lambda d: None, perbaikan="ulang",
@@ -219,14 +235,17 @@ SKENARIO: list[Skenario] = [
     Skenario("8", 8, "helpdesk_bkn", lambda d: None, perbaikan="ulang", standin={"galat": "periode_tidak_sesuai"}),
     Skenario("9", 9, "helpdesk_bkn", lambda d: None, perbaikan="ulang", standin={"gagal_kali": 1000}),
     Skenario("10", 10, "operator_sekolah", lambda d: d.ptk.update(pns_id=f"PNS-LAMA-{d.u}"),
-             lambda d: [d.ptk_v2(pns_id=d.pns_id)]),
+             lambda d: [d.ptk_v2(pns_id=d.pns_id)], kondisi="pns_id_berbeda"),
+    Skenario("10-belum-ada", 10, "operator_sekolah", lambda d: d.ptk.update(pns_id=None),
+             lambda d: [d.ptk_v2(pns_id=d.pns_id)], kondisi="pns_id_belum_ada"),
     Skenario("11", 11, "admin_instansi", lambda d: d.ekinerja.update(terdaftar=False, unor_id=None),
              lambda d: [d.ekinerja_v2(terdaftar=True, unor_id=d.unor)]),
     Skenario("12", 12, "pegawai",
              lambda d: d.ekinerja.update(skp=[dict(periode=PERIODE, unor_id=f"unor-lama-{d.u}",
                                                    unor_nama="SD Negeri 7 Pagi")]),
              perbaikan="tetap"),
-    Skenario("13", 13, "pegawai", lambda d: d.beri_predikat(), perbaikan="skp_dulu", jenis="predikat"),
+    # #13 is e-Kinerja's answer to an SKP made by hand there after 2023 (the stand-in's own situation)
+    Skenario("13", 13, "pegawai", lambda d: None, perbaikan="ulang", standin={"galat": "skp_hanya_lewat_sinkro"}),
     Skenario("14", 14, "pegawai", lambda d: d.rencana.update(rhk=[]),
              lambda d: [("kinerja.rencana.disepakati", RencanaDisepakati(**(d.rencana | {"versi": 2, "rhk": [
                  RhkData(urutan=1, jenis="praktik_kinerja", teks="Meningkatnya kualitas pembelajaran",

@@ -109,6 +109,8 @@ def test_s1_kirim_skp_berhasil_dengan_kunci_api_dan_badan_sesuai_protokol():
         "rhk": [{"id": "rhk-1", "uraian": "Meningkatnya kualitas pembelajaran", "indikator": []}],
         "perilaku": ["berorientasi pelayanan"],
         "timpa_skp_lain": False,
+        "jabatan": "guru",
+        "atasan_nip": None,
     }
     assert jam.tidur == []
 
@@ -228,6 +230,59 @@ def test_jawaban_4xx_tidak_dikenal_bukan_galat_seed_dan_tidak_diulang():
         k.kirim_skp(skp())
     assert info.value.extra["status_ekinerja"] == 418
     assert len(sesi.panggilan) == 1
+    # never counted as accepted, and not a person's fix either: the next automatic run asks again
+    assert info.value.extra["dapat_diulang_otomatis"] is True
+
+
+@pytest.mark.parametrize("status", [429, 408])
+def test_429_dan_408_diulang_setelah_retry_after(status):
+    """e-Kinerja asking us to slow down is not a refusal: wait at least its Retry-After, then resend."""
+    sesi = SesiPalsu(jawaban(status, {"pesan": "Too Many Requests"}, headers={"Retry-After": "2"}), DITERIMA)
+    k, jam = klien(sesi, acak=0.0)
+    assert k.kirim_skp(skp()).id_sinkron == "s-1"
+    assert jam.tidur == [2.0] and len(sesi.panggilan) == 2
+
+
+def test_429_dengan_retry_after_di_luar_anggaran_waktu_dikembalikan_untuk_dijadwalkan():
+    from sinkro.domain.galat import EkinerjaMembatasi
+
+    sesi = SesiPalsu(jawaban(429, teks="", headers={"Retry-After": "120"}), DITERIMA)
+    k, jam = klien(sesi)
+    with pytest.raises(EkinerjaMembatasi) as info:
+        k.kirim_skp(skp())
+    assert info.value.coba_lagi_detik == 120 and info.value.dapat_diulang_otomatis
+    assert info.value.kode == "ekinerja_sedang_sibuk" and info.value.status == 503
+    assert len(sesi.panggilan) == 1 and jam.tidur == []  # not slept on, not "done": the service schedules it
+
+
+def test_retry_after_tanggal_http():
+    from datetime import datetime, timedelta, timezone
+    from email.utils import format_datetime
+
+    from sinkro.adapters.ekinerja import _retry_after
+
+    nanti = datetime.now(timezone.utc) + timedelta(seconds=90)
+    detik = _retry_after(jawaban(429, teks="", headers={"Retry-After": format_datetime(nanti, usegmt=True)}))
+    assert 80 <= detik <= 91
+    assert _retry_after(jawaban(429, teks="", headers={"Retry-After": "bukan tanggal"})) == 0.0
+
+
+def test_s3_galat_13_dari_ekinerja_skp_manual_setelah_2023():
+    sesi = SesiPalsu(jawaban(422, {"kode_galat": "skp_hanya_lewat_sinkro", "pesan": "Pengguna PMM tidak dapat "
+                                   "menambah SKP setelah tahun 2023, silahkan buat SKP di PMM/sinkrodata PMM"}))
+    k, _ = klien(sesi)
+    with pytest.raises(SinkroGagal) as info:
+        k.kirim_skp(skp())
+    assert (info.value.nomor, info.value.aktor) == (13, Aktor.pegawai)
+
+
+def test_predikat_sebelum_skp_dari_ekinerja_kode_sendiri_bukan_13():
+    from sinkro.domain.galat import SkpBelumAdaDiEkinerja
+
+    sesi = SesiPalsu(jawaban(409, {"kode_galat": "skp_belum_ada_di_ekinerja", "pesan": "SKP belum ada"}))
+    k, _ = klien(sesi)
+    with pytest.raises(SkpBelumAdaDiEkinerja):
+        k.kirim_predikat(KirimPredikat(nip=NIP, periode="2024-1", versi=1, predikat="Baik"))
 
 
 def test_log_tanpa_nip_dan_tanpa_kunci_api(caplog):

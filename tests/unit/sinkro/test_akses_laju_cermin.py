@@ -129,13 +129,20 @@ def test_rencana_versi_baru_perlu_sinkro_versi_terkirim_tidak():
     assert cm.dokumen_rencana(d, {"versi": 3, "versi_terkirim": 3})["perlu_sinkro"] is False
 
 
-def test_sekolah_sejak_berpindah_hanya_saat_sekolah_berganti():
+def test_sekolah_sejak_dari_tmt_penugasan_bukan_dari_stempel_pembaruan():
+    """#4 B/C: only the assignment's own date counts; a Dapodik record touched for any other reason
+    (an e-mail, a phone number) must not make an old school look new."""
     t = datetime(2024, 3, 1, tzinfo=timezone.utc)
     d = {"ptk_id": "p", "npsn_induk": "60300001", "versi": 2, "diperbarui_pada": "2024-02-01T00:00:00Z"}
+    # same school, no TMT in the payload: the known date stays
     assert cm.dokumen_ptk(d, {"npsn_induk": "60300001", "sekolah_sejak": "2020-07-01"}, t)["sekolah_sejak"] == \
         "2020-07-01"
-    assert cm.dokumen_ptk(d, {"npsn_induk": "60300009", "sekolah_sejak": "2020-07-01"}, t)["sekolah_sejak"] == \
-        "2024-02-01"
+    # another school without a TMT: unknown, not the update stamp and not the arrival time
+    assert cm.dokumen_ptk(d, {"npsn_induk": "60300009", "sekolah_sejak": "2020-07-01"}, t)["sekolah_sejak"] is None
+    assert cm.dokumen_ptk(d, None, t)["sekolah_sejak"] is None
+    # the TMT of the assignment wins over anything stored
+    assert cm.dokumen_ptk(d | {"tmt_sekolah": "2018-07-16"}, {"npsn_induk": "60300001", "sekolah_sejak": "2020-07-01"},
+                          t)["sekolah_sejak"] == "2018-07-16"
 
 
 def test_nilai_longgar_jadi_kosong_sehingga_pemeriksaan_menjawab_galat_seed():
@@ -147,3 +154,67 @@ def test_nilai_longgar_jadi_kosong_sehingga_pemeriksaan_menjawab_galat_seed():
     from sinkro.domain.pemeriksaan import periksa
 
     assert periksa(cermin, "skp").galat.nomor == 1  # a malformed NIP is "NIP tidak sesuai SIASN"
+
+
+def test_nip_cermin_memakai_aturan_yang_sama_dengan_kinerja():
+    """A NIP kinerja refuses (no valid birth date, TMT month 13, gender digit 3) is no NIP for sinkro
+    either, so the check answers #1 instead of sending it."""
+    from shared.nip import periksa_nip
+
+    for salah in ("198513122010012003", "198503122010132003", "198503122010013003", "198503122010012000"):
+        assert cm.nip(salah) is None
+    assert cm.nip("199009132022212014") == "199009132022212014"  # NI PPPK: digits 13-14 a PPPK code
+    assert periksa_nip(NIP).nip == NIP
+
+
+def _data_tahap(tahap: str | None, versi_tahap: int, rencana_versi: int | None) -> dict:
+    data = {"ptk": {"ptk_id": "p", "nip": NIP, "pns_id": "X", "status_kepegawaian": "pns", "npsn_induk": "60300001",
+                    "plt": []},
+            "siasn": {"nip": NIP, "pns_id": "X", "status_kepegawaian": "PNS",
+                      "unor": {"id": "u", "nama": "SD Negeri 4 Pagi", "aktif": True, "unor_atasan_id": "d"}}}
+    if tahap:
+        data["tahap"] = cm.dokumen_tahap({"ptk_id": "p", "periode": "2024-1", "rencana_id": "r", "tahap": tahap,
+                                          "versi": versi_tahap})
+    if rencana_versi:
+        data["rencana"] = {"ptk_id": "p", "periode": "2024-1", "versi": rencana_versi,
+                           "rhk": [{"urutan": 1, "teks": "Meningkatnya kualitas pembelajaran"}], "perilaku": []}
+    return data
+
+
+@pytest.mark.parametrize("tahap, nomor", [("diajukan", 14), ("disetujui", 14), ("draf", 2), ("dikembalikan", 2)])
+def test_tahap_rencana_membedakan_galat_2_dari_14(tahap, nomor):
+    """A submitted, or approved-not-agreed, plan is #14 ("pastikan SKP yang diajukan ke Atasan sudah
+    disetujui atasan dan disepakati"), not #2 ("belum membuat SKP")."""
+    from sinkro.domain.pemeriksaan import periksa
+
+    galat = periksa(cm.bangun_cermin(_data_tahap(tahap, 4, None), "2024-1"), "skp").galat
+    assert (galat.nomor, galat.extra["nilai_pmm"]) == (nomor, tahap)
+
+
+def test_tahap_lama_tidak_menimpa_skp_yang_sudah_disepakati():
+    """Out of order: the "diajukan" (versi 4) arriving after the agreed SKP (versi 6) changes nothing."""
+    cermin = cm.bangun_cermin(_data_tahap("diajukan", 4, 6), "2024-1")
+    assert cermin.pmm.skp.status.value == "disepakati" and cermin.pmm.skp.versi == 6
+    cermin = cm.bangun_cermin(_data_tahap("disepakati", 6, None), "2024-1")
+    assert cermin.pmm.skp is None  # agreed, content not received yet: #2 with its retry-within-24-hours follow-up
+
+
+def test_potongan_ulang_laju_menunggu_retry_after_atau_minta_dikirim_ulang():
+    """A chunk rescheduled after e-Kinerja's 429 waits its `tidak_sebelum`: in process when short,
+    else the delivery fails so Pub/Sub brings it back later (nothing is marked done meanwhile)."""
+    from datetime import timedelta
+
+    from shared.contracts.sinkro import BatchDijadwalkan, ButirSinkro
+    from sinkro.service import BelumWaktunya, tunggu_giliran
+
+    t = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    butir = [ButirSinkro(pegawai_id="p", jenis="skp", periode="2024-1")]
+    tidur = []
+    tunggu_giliran(BatchDijadwalkan(batch_id="b", alasan="ulang_laju", butir=butir,
+                                    tidak_sebelum=t + timedelta(seconds=20)), t, tidur.append)
+    assert tidur == [20.0]
+    tunggu_giliran(BatchDijadwalkan(batch_id="b", alasan="jadwal_harian", butir=butir), t, tidur.append)
+    assert tidur == [20.0]
+    with pytest.raises(BelumWaktunya):
+        tunggu_giliran(BatchDijadwalkan(batch_id="b", alasan="ulang_laju", butir=butir,
+                                        tidak_sebelum=t + timedelta(minutes=10)), t, tidur.append)

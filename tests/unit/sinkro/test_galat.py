@@ -86,7 +86,7 @@ def test_s3_golongan_sesuai_bagian_seed():
 
 def test_s3_galat_4_kondisi_a_boleh_lanjut_b_dan_c_tidak():
     e = entri(4)
-    assert [k.kondisi for k in e.kondisi] == ["A", "B", "C"]
+    assert [k.kondisi for k in e.kondisi] == ["A", "B", "B_atau_C", "C"]
     assert e.cari_kondisi("A").boleh_lanjut is True
     assert e.cari_kondisi("B").boleh_lanjut is False
     assert e.cari_kondisi("B").aktor is Aktor.admin_instansi
@@ -138,3 +138,20 @@ def test_s3_status_http_galat_9_sementara_dan_12_konflik():
     assert SinkroGagal(9).dapat_diulang_otomatis is True
     assert SinkroGagal(12).status == 409
     assert SinkroGagal(14).status == 422
+
+
+def test_tindak_lanjut_menyebut_bkd_instansi_pegawai_bukan_hubungi_bkd_umum():
+    """Seed slide 49: the Admin Instansi to contact is the INSTANSI on the pegawai's e-Kinerja profile
+    ("Pemerintah Provinsi Jawa Tengah" -> BKD Provinsi Jawa Tengah)."""
+    from sinkro.domain.galat import sebut_instansi
+
+    galat = sebut_instansi(SinkroGagal(3), "inst-33", "Pemerintah Provinsi Jawa Tengah")
+    assert galat.extra["hubungi"] == {"instansi_id": "inst-33", "instansi_nama": "Pemerintah Provinsi Jawa Tengah",
+                                      "bkd": "BKD Provinsi Jawa Tengah"}
+    assert "BKD Provinsi Jawa Tengah" in galat.tindak_lanjut[-1]
+    assert list(galat.tindak_lanjut[:-1]) == list(entri(3).tindak_lanjut)
+    # only the name's id known: still names it, and where to read the name
+    tanpa_nama = sebut_instansi(SinkroGagal(1, kondisi="belum_terdaftar_pengguna_pmm"), "inst-33", None)
+    assert "inst-33" in tanpa_nama.tindak_lanjut[-1] and "kinerja.bkn.go.id/profil" in tanpa_nama.tindak_lanjut[-1]
+    # a follow-up that needs no admin is left alone
+    assert "hubungi" not in sebut_instansi(SinkroGagal(7), "inst-33", "Pemerintah Kota Harapan").extra

@@ -6,20 +6,21 @@ Content of the inbound events ``referensi.ptk.diperbarui`` (Dapodik / Verval PTK
 comparison for unordered at-least-once delivery, and the rule that finds a
 person's atasan (P3, P14).
 
-Identifier rules (NIP / NI PPPK layout, ASN statuses, retirement age) are data:
-``kinerja/data/aturan_referensi.json``.
+Identifier rules: NIP / NI PPPK layout and NPSN in ``shared/nip.py`` (shared with sinkro); ASN
+statuses and retirement age are data: ``kinerja/data/aturan_referensi.json``.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, Field, ValidationInfo, field_validator, model_validator
 
 from kinerja import data
 from shared.errors import DomainError, Forbidden
+from shared.nip import InfoNip, periksa_nip, periksa_npsn  # noqa: F401 (re-exported)
 from shared.models import FrozenModel, Identifier, Kode, Nama, TeksPendek
 
 
@@ -83,82 +84,7 @@ class Jenjang(StrEnum):
 # ---------------------------------------------------------- identifier validation
 
 
-class InfoNip(FrozenModel):
-    """What an 18-digit NIP (PNS/CPNS) or NI PPPK says about its holder."""
-
-    nip: str
-    tanggal_lahir: date
-    tahun_pengangkatan: int
-    bulan_pengangkatan: int | None  # None for NI PPPK (digits 13-14 are a PPPK code)
-    kode_pppk: str | None
-    jenis_kelamin: Literal["pria", "wanita"]
-    nomor_urut: int
-
-
-def _nip_galat(kode: str, pesan: str, nip: str) -> DomainError:
-    return DomainError(kode, pesan, nip=nip, aktor="operator_sekolah",
-                       tindak_lanjut="Berikan NIP yang tercatat di SIASN kepada Operator Sekolah; Operator Sekolah "
-                       "memperbarui NIP Anda melalui Verval PTK agar sama dengan SIASN.")
-
-
-def periksa_nip(nip: str, *, pppk: bool | None = None) -> InfoNip:
-    """Validate an 18-digit NIP and return its parts.
-
-    ``pppk=True``: digits 13-14 are the PPPK agreement code (not a month).
-    ``pppk=False``: digits 13-14 must be the TMT month 01-12.
-    ``pppk=None`` (status unknown): a month, or one of the known PPPK codes.
-    """
-    aturan = _aturan()["nip"]
-    if not isinstance(nip, str) or not re.fullmatch(r"\d{18}", nip):
-        raise _nip_galat("nip_format_tidak_valid",
-                         "NIP harus terdiri dari 18 digit angka tanpa spasi atau titik.", str(nip))
-    lahir_teks, tahun_teks, bulan_teks, jk, urut = nip[:8], nip[8:12], nip[12:14], nip[14], nip[15:]
-    try:
-        lahir = date(int(lahir_teks[:4]), int(lahir_teks[4:6]), int(lahir_teks[6:8]))
-    except ValueError:
-        raise _nip_galat("nip_tanggal_lahir_tidak_valid",
-                         f"Delapan digit pertama NIP ({lahir_teks}) bukan tanggal lahir yang valid (tahun-bulan-tanggal).",
-                         nip) from None
-    if lahir.year < aturan["tahun_lahir_min"]:
-        raise _nip_galat("nip_tanggal_lahir_tidak_valid",
-                         f"Tahun lahir pada NIP ({lahir.year}) tidak masuk akal untuk pegawai aktif.", nip)
-    tahun = int(tahun_teks)
-    usia = tahun - lahir.year
-    if not aturan["usia_pengangkatan_min_tahun"] <= usia <= aturan["usia_pengangkatan_maks_tahun"]:
-        raise _nip_galat("nip_tmt_tidak_valid",
-                         f"Tahun pengangkatan pada NIP ({tahun}) tidak sesuai dengan tahun lahir ({lahir.year}).", nip)
-    bulan: int | None = None
-    kode_pppk: str | None = None
-    bulan_valid = 1 <= int(bulan_teks) <= 12
-    if pppk is True:
-        kode_pppk = bulan_teks
-    elif pppk is False:
-        if not bulan_valid:
-            raise _nip_galat("nip_tmt_tidak_valid",
-                             f"Digit ke-13 dan ke-14 NIP ({bulan_teks}) harus bulan pengangkatan 01-12.", nip)
-        bulan = int(bulan_teks)
-    elif bulan_valid:
-        bulan = int(bulan_teks)
-    elif bulan_teks in aturan["kode_pppk_dikenal"]:
-        kode_pppk = bulan_teks
-    else:
-        raise _nip_galat("nip_tmt_tidak_valid",
-                         f"Digit ke-13 dan ke-14 NIP ({bulan_teks}) bukan bulan pengangkatan maupun kode PPPK.", nip)
-    if jk not in ("1", "2"):
-        raise _nip_galat("nip_jenis_kelamin_tidak_valid",
-                         f"Digit ke-15 NIP ({jk}) harus 1 (pria) atau 2 (wanita).", nip)
-    if urut == "000":
-        raise _nip_galat("nip_nomor_urut_tidak_valid",
-                         "Tiga digit terakhir NIP (nomor urut) tidak boleh 000.", nip)
-    return InfoNip(nip=nip, tanggal_lahir=lahir, tahun_pengangkatan=tahun, bulan_pengangkatan=bulan,
-                   kode_pppk=kode_pppk, jenis_kelamin="pria" if jk == "1" else "wanita", nomor_urut=int(urut))
-
-
-def periksa_npsn(npsn: str) -> str:
-    if not isinstance(npsn, str) or not re.fullmatch(r"\d{8}", npsn):
-        raise DomainError("npsn_tidak_valid", f"NPSN '{npsn}' tidak valid: NPSN harus tepat 8 digit angka.",
-                          npsn=str(npsn))
-    return npsn
+# NIP / NI PPPK and NPSN rules live in shared/nip.py: sinkro checks the same identifiers the same way.
 
 
 def periksa_nuptk(nuptk: str) -> str:

@@ -175,6 +175,8 @@ def payload_predikat(pr: PredikatKinerjaPegawai, ptk: Ptk | None, jabatan: str, 
 
 
 def _terbitkan(tx: Tx, pr: PredikatKinerjaPegawai, ptk: Ptk | None, jabatan: str, plt: bool = False) -> None:
+    if ptk is not None and not ptk.is_asn:
+        return  # a non-ASN's predicate stays in PMM (P1): nothing for e-Kinerja
     tx.emit(make_event("kinerja", "kinerja.predikat.ditetapkan", payload_predikat(pr, ptk, jabatan, plt),
                        subject=f"predikat/{pr.id}"))
 

@@ -10,7 +10,11 @@ The atasan is resolved from the reference data when the plan is submitted and
 stored on the plan (a later Dapodik change does not move a plan under
 review). Approval -- by the definitive atasan, or by the system when only a
 Plt. leads the school -- opens the Pelaksanaan in the same transaction. The
-owner's "Sepakati" publishes ``kinerja.rencana.disepakati`` through the outbox.
+owner's "Sepakati" publishes ``kinerja.rencana.disepakati`` through the outbox, for ASN only: a
+non-ASN's plan is optional (P1) and stays in PMM, nothing of it goes to e-Kinerja. Every change of
+stage before that (diajukan, dikembalikan, disetujui, back to draf) publishes
+``kinerja.tahap_rencana.diperbarui`` (ids and stage only), so Sinkro PMM tells "no plan" (#2) from
+"submitted, not yet agreed" (#14).
 """
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ from kinerja.domain.referensi import RaporPendidikan, tentukan_atasan
 from kinerja.domain.rencana import Rencana, StatusRencana
 from kinerja.domain.siklus import pastikan_siklus_aktif
 from kinerja.service import akses, repo
-from shared.contracts.kinerja import AtasanData, PerilakuData, RencanaDisepakati, RhkData
+from shared.contracts.kinerja import AtasanData, PerilakuData, RencanaDisepakati, RhkData, TahapRencanaDiperbarui
 from shared.errors import Forbidden, NotFound
 from shared.events import make_event
 from shared.firestore import Tx, UnitOfWork
@@ -61,6 +65,15 @@ def mulai_pelaksanaan(tx: Tx, rencana: Rencana, now: datetime) -> Pelaksanaan:
     return pel
 
 
+def _kabarkan_tahap(tx: Tx, lama: Rencana, baru: Rencana, now: datetime) -> None:
+    """A stage change goes out with the commit; agreeing is ``kinerja.rencana.disepakati`` itself."""
+    if baru.status is lama.status or baru.status is StatusRencana.DISEPAKATI:
+        return
+    tx.emit(make_event("kinerja", "kinerja.tahap_rencana.diperbarui", TahapRencanaDiperbarui(
+        rencana_id=baru.rencana_id, ptk_id=baru.ptk_id, periode=baru.periode, tahap=baru.status.value,
+        versi=baru.versi, pada=now), subject=f"rencana/{baru.rencana_id}"))
+
+
 def _ubah(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,
           langkah: Callable[[Tx, Rencana, str], Rencana]) -> Rencana:
     def work(tx: Tx) -> Rencana:
@@ -71,6 +84,7 @@ def _ubah(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,
         repo.pastikan_versi(rencana, versi)  # only the owner learns that the version moved
         _siklus_aktif(tx, rencana)
         baru = langkah(tx, rencana, aktor.id)
+        _kabarkan_tahap(tx, rencana, baru, baru.diperbarui_pada)
         return repo.rencana_repo.put(tx, baru)
 
     return uow.run(work)
@@ -141,6 +155,7 @@ def _keputusan_atasan(uow: UnitOfWork, email: str | None, rencana_id: str, versi
         domain.pastikan_atasan(rencana, aktor_id)  # only the recorded atasan learns the version
         repo.pastikan_versi(rencana, versi)
         baru = putus(rencana, aktor_id)
+        _kabarkan_tahap(tx, rencana, baru, now)
         if baru.status is StatusRencana.DISETUJUI:
             mulai_pelaksanaan(tx, baru, now)
         return repo.rencana_repo.put(tx, baru)
@@ -182,8 +197,10 @@ def sepakati(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int, no
             atasan_ptk = repo.baca_ptk(tx, r.atasan.id)
             nip_atasan = atasan_ptk.nip if atasan_ptk else None
         baru = domain.sepakati(r, a, now=now)
-        tx.emit(make_event("kinerja", "kinerja.rencana.disepakati", payload_disepakati(baru, sekolah.nama, nip_atasan),
-                           subject=f"rencana/{baru.rencana_id}"))
+        ptk = repo.baca_ptk(tx, baru.ptk_id)
+        if ptk is not None and ptk.is_asn:  # a non-ASN's SKP stays in PMM (P1): nothing for e-Kinerja
+            tx.emit(make_event("kinerja", "kinerja.rencana.disepakati",
+                               payload_disepakati(baru, sekolah.nama, nip_atasan), subject=f"rencana/{baru.rencana_id}"))
         return baru
     return _ubah(uow, email, rencana_id, versi, langkah)
 

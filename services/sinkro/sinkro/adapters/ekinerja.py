@@ -8,7 +8,9 @@ Requests (JSON, header `x-api-key: <key>`; the key must be on e-Kinerja's whitel
     POST /api/v1/skp/sinkron
         {"nip": "18 digits", "periode": "2024-1", "versi": 3, "unor_id": "...",
          "rhk": [{"id": "...", "uraian": "...", "indikator": ["..."]}],
-         "perilaku": ["..."], "timpa_skp_lain": false}
+         "perilaku": ["..."], "timpa_skp_lain": false,
+         "jabatan": "guru|kepala_sekolah", "atasan_nip": "18 digits|null"}
+        (a principal's SKP becomes the organisation SKP its teachers' SKPs link to, #15/#17)
     POST /api/v1/predikat/sinkron
         {"nip": "...", "periode": "2024-1", "versi": 1, "predikat": "Baik"}
     POST /api/v1/plt/sinkron
@@ -27,10 +29,15 @@ timeout cannot create a second SKP, so retrying is safe.
 
 Error mapping: `kode_galat` picks the catalogue entry; without one, the
 seed's wording in `pesan` (e.g. "Unexpected period value"); without that, the
-status: 401/403 -> #6, any 5xx -> #9. Only #9 (5xx, timeouts, dropped
-connections) is retried, with full-jitter exponential backoff; an error a
-person must fix (#6, #8, #11, ...) is raised at once, even when e-Kinerja
-wraps it in a 500.
+status: 401/403 -> #6, any 5xx -> #9, 429/408 -> `EkinerjaMembatasi` (not a
+refusal: "not now"). #9 (5xx, timeouts, dropped connections) and 429/408 are
+retried, with full-jitter exponential backoff that never waits less than the
+answer's `Retry-After` (seconds or an HTTP date); when that wait does not fit
+the time budget the error is raised with `coba_lagi_detik`, and the service
+schedules the retry. An error a person must fix (#6, #8, #11, ...) is raised at
+once, even when e-Kinerja wraps it in a 500. Any other answer is
+`JawabanEkinerjaTidakDikenal`: retried by the next automatic run (it may be
+e-Kinerja's transient state), never counted as accepted.
 
 No personal data (NIP) and never the API key go into log messages.
 """
@@ -39,15 +46,18 @@ from __future__ import annotations
 import logging
 import random
 import time
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 import requests
 
 from shared.errors import DomainError
 from shared.models import FrozenModel, Identifier, Nama, TeksPanjang, TeksPendek
-from sinkro.domain.galat import KATALOG, Aktor, SinkroGagal, entri_menurut_kode
+from sinkro.domain.galat import (KATALOG, Aktor, EkinerjaMembatasi, SinkroGagal, SkpBelumAdaDiEkinerja,
+                                 entri_menurut_kode)
 from sinkro.domain.pemeriksaan import Nip, Npsn, Periode
 
 log = logging.getLogger(__name__)
@@ -83,6 +93,8 @@ class KirimSkp(FrozenModel):
     rhk: tuple[RhkKirim, ...]
     perilaku: tuple[TeksPendek, ...] = ()
     timpa_skp_lain: bool = False
+    jabatan: Literal["guru", "kepala_sekolah"] = "guru"
+    atasan_nip: Nip | None = None
 
 
 class KirimPredikat(FrozenModel):
@@ -126,6 +138,7 @@ class JawabanEkinerjaTidakDikenal(DomainError):
             aktor=self.aktor.value,
             status_ekinerja=status_http,
             rincian=rincian,
+            dapat_diulang_otomatis=True,  # not a refusal we understand: the next automatic run asks again
         )
 
 
@@ -211,11 +224,14 @@ class KlienEkinerja:
                     return _tanda_terima(jawaban, percobaan)
                 galat = _galat_dari_jawaban(jawaban)
                 tunggu_minimal = _retry_after(jawaban)
-            if not (isinstance(galat, SinkroGagal) and galat.dapat_diulang_otomatis):
+            sementara = isinstance(galat, EkinerjaMembatasi) or (
+                isinstance(galat, SinkroGagal) and galat.dapat_diulang_otomatis)
+            if not sementara:
                 log.info("e-Kinerja menolak %s: %s (percobaan %d)", jalur, galat.kode, percobaan)
                 raise galat
             jeda = self._jeda(percobaan, tunggu_minimal)
-            if percobaan >= self._ulang.maks_percobaan or self._jam() - mulai + jeda > self._ulang.batas_waktu_total:
+            if percobaan >= self._ulang.maks_percobaan or self._jam() - mulai + tunggu_minimal > \
+                    self._ulang.batas_waktu_total or self._jam() - mulai + jeda > self._ulang.batas_waktu_total:
                 log.warning("e-Kinerja %s gagal sementara, menyerah setelah %d percobaan", jalur, percobaan)
                 raise galat
             log.warning(
@@ -228,8 +244,9 @@ class KlienEkinerja:
             self._tidur(jeda)
 
     def _jeda(self, percobaan: int, tunggu_minimal: float) -> float:
+        """Backoff, but never shorter than e-Kinerja's Retry-After (the budget check decides whether to wait)."""
         plafon = min(self._ulang.jeda_maks, self._ulang.jeda_dasar * 2 ** (percobaan - 1))
-        return min(self._ulang.jeda_maks, max(tunggu_minimal, self._acak() * plafon))
+        return max(tunggu_minimal, self._acak() * plafon)
 
 
 def _tanda_terima(jawaban: requests.Response, percobaan: int) -> TandaTerima:
@@ -245,6 +262,10 @@ def _galat_dari_jawaban(jawaban: requests.Response) -> DomainError:
     badan = _json(jawaban)
     kode = badan.get("kode_galat") if isinstance(badan, dict) else None
     pesan = str(badan.get("pesan", "")) if isinstance(badan, dict) else jawaban.text[:500]
+    if jawaban.status_code in (408, 429):
+        return EkinerjaMembatasi(jawaban.status_code, _retry_after(jawaban) or 1.0)
+    if kode == "skp_belum_ada_di_ekinerja":
+        return SkpBelumAdaDiEkinerja(rincian=f"HTTP {jawaban.status_code}")
     nomor = _nomor_galat(jawaban.status_code, kode, pesan)
     if nomor is None:
         return JawabanEkinerjaTidakDikenal(jawaban.status_code, f"HTTP {jawaban.status_code} {kode or ''}".strip())
@@ -282,8 +303,18 @@ def _json(jawaban: requests.Response) -> Any:
 
 
 def _retry_after(jawaban: requests.Response) -> float:
-    nilai = jawaban.headers.get("Retry-After")
+    """Retry-After in seconds: delay-seconds or an HTTP-date (RFC 9110 section 10.2.3); 0 when absent."""
+    nilai = (jawaban.headers.get("Retry-After") or "").strip()
+    if not nilai:
+        return 0.0
     try:
-        return max(0.0, float(nilai)) if nilai else 0.0
+        return max(0.0, float(nilai))
     except ValueError:
-        return 0.0  # an HTTP-date form: fall back to our own backoff
+        pass
+    try:
+        kapan = parsedate_to_datetime(nilai)
+    except (TypeError, ValueError):
+        return 0.0
+    if kapan.tzinfo is None:
+        kapan = kapan.replace(tzinfo=timezone.utc)
+    return max(0.0, (kapan - datetime.now(timezone.utc)).total_seconds())

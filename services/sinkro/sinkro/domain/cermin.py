@@ -15,11 +15,13 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from shared.nip import nip_sah
 from sinkro.domain.pemeriksaan import CerminSinkro, JenisSinkro
 
-_NIP = re.compile(r"^\d{18}$")
 _NPSN = re.compile(r"^[A-Za-z0-9]{8}$")
 _BUKAN_IDENT = re.compile(r"[^A-Za-z0-9_.:-]")
+
+_TAHAP_SEBELUM_SEPAKAT = ("draf", "diajukan", "dikembalikan", "disetujui")
 
 LABEL_PREDIKAT = {  # PermenPANRB 6/2022 wording as e-Kinerja shows it
     "sangat_baik": "Sangat Baik", "baik": "Baik", "butuh_perbaikan": "Butuh Perbaikan",
@@ -41,7 +43,8 @@ def lebih_baru(tersimpan: dict[str, Any] | None, versi: int) -> bool:
 
 
 def nip(nilai: Any) -> str | None:
-    return nilai if isinstance(nilai, str) and _NIP.match(nilai) else None
+    """A NIP kinerja would accept (shared rules: birth date, TMT, gender digit, PPPK layout), else None."""
+    return nilai if isinstance(nilai, str) and nip_sah(nilai) else None
 
 
 def npsn(nilai: Any) -> str | None:
@@ -81,11 +84,14 @@ def _tanggal(nilai: Any) -> date | None:
 # --- applying payloads (what the consumers store) ---
 
 def dokumen_ptk(payload: dict[str, Any], tersimpan: dict[str, Any] | None, diterima: datetime) -> dict[str, Any]:
-    """Mirror document of a Dapodik PTK; `sekolah_sejak` moves when the school changes (#4 B/C)."""
+    """Mirror document of a Dapodik PTK. `sekolah_sejak` is the assignment's own date (`tmt_sekolah`,
+    #4 B/C), never the record's update stamp; an older payload without it keeps the date known for
+    the same school, and a new school without it has none (the check then does not guess)."""
     emails = [e for e in (normal_email(x) for x in [payload.get("email_belajar_id"),
                                                       *payload.get("email_belajar_id_lain", [])]) if e]
-    sejak = tersimpan.get("sekolah_sejak") if tersimpan and tersimpan.get("npsn_induk") == payload["npsn_induk"] \
-        else (_tanggal(payload.get("diperbarui_pada")) or diterima.date()).isoformat()
+    tmt = _tanggal(payload.get("tmt_sekolah"))
+    sama = tersimpan is not None and tersimpan.get("npsn_induk") == payload["npsn_induk"]
+    sejak = tmt.isoformat() if tmt else (tersimpan.get("sekolah_sejak") if sama else None)
     return {
         "ptk_id": payload["ptk_id"], "nama": payload.get("nama"), "nip": payload.get("nip"),
         "pns_id": payload.get("pns_id"), "emails": sorted(set(emails)), "npsn_induk": payload["npsn_induk"],
@@ -111,6 +117,11 @@ def dokumen_rencana(payload: dict[str, Any], tersimpan: dict[str, Any] | None) -
     }
 
 
+def dokumen_tahap(payload: dict[str, Any]) -> dict[str, Any]:
+    """Mirror of the plan's stage (`kinerja.tahap_rencana.diperbarui`): #2 vs #14."""
+    return {k: payload[k] for k in ("ptk_id", "periode", "rencana_id", "tahap", "versi")}
+
+
 def dokumen_predikat(payload: dict[str, Any], tersimpan: dict[str, Any] | None) -> dict[str, Any]:
     terkirim = int((tersimpan or {}).get("versi_terkirim", 0))
     return {
@@ -128,7 +139,7 @@ def versi_untuk(jenis: JenisSinkro, data: dict[str, Any]) -> int | None:
 
 
 def bangun_cermin(data: dict[str, Any], periode: str) -> CerminSinkro:
-    """`data` holds the mirror documents of one pegawai and period: ptk, sekolah, rencana, predikat,
+    """`data` holds the mirror documents of one pegawai and period: ptk, sekolah, rencana, tahap, predikat,
     siasn, ekinerja, skp_organisasi, skp_terkirim (any may be None except ptk)."""
     ptk, rencana, predikat = data["ptk"], data.get("rencana"), data.get("predikat")
     siasn, ekin, org, terkirim = data.get("siasn"), data.get("ekinerja"), data.get("skp_organisasi"), \
@@ -153,7 +164,11 @@ def bangun_cermin(data: dict[str, Any], periode: str) -> CerminSinkro:
         "penugasan_plt": [{"npsn": p["npsn"], "nama_sekolah": f"NPSN {p['npsn']}"}
                           for p in ptk.get("plt", []) if npsn(p.get("npsn"))],
     }
-    if rencana:
+    tahap = data.get("tahap")
+    if tahap and tahap.get("tahap") in _TAHAP_SEBELUM_SEPAKAT and int(tahap["versi"]) > int((rencana or {}).get("versi", 0)):
+        # the newest word on the plan is a stage before "agreed" (plan versions only grow)
+        pmm["skp"] = {"periode": periode, "status": tahap["tahap"], "versi": max(1, int(tahap["versi"]))}
+    elif rencana:
         pmm["skp"] = {
             "periode": periode, "status": "disepakati", "versi": max(1, int(rencana["versi"])),
             "rhk": [{"id": f"rhk-{r['urutan']}", "uraian": teks(r["teks"], 5000) or "-",

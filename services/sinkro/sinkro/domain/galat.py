@@ -13,9 +13,11 @@ Field notes
   the one who changes the data (for example Operator Sekolah updates Verval PTK
   for #1, even though the pegawai first hands over the NIP).
 - `dapat_diulang_otomatis`: only #9 (HTTP 500 / no answer) is transient; every
-  other error needs a person and retrying it only hides it.
+  other error needs a person and retrying it only hides it (e-Kinerja asking us
+  to slow down, HTTP 429/408, is not a seed error: `EkinerjaMembatasi`).
 - `kondisi`: errors whose cause, actor and follow-up differ by case (#1 two
-  causes; #4 conditions A/B/C). Condition A of #4 may proceed (`boleh_lanjut`).
+  causes; #4 conditions A/B/C, plus `B_atau_C` when the dates cannot tell; #10
+  PNS ID different or missing). Condition A of #4 may proceed (`boleh_lanjut`).
 """
 from __future__ import annotations
 
@@ -203,6 +205,24 @@ _ENTRI: tuple[EntriGalat, ...] = (
                 ),
             ),
             KondisiGalat(
+                # Not a seed condition: neither side's assignment date tells which record is outdated,
+                # so both fixes are named and the pegawai, who knows where they teach now, picks one.
+                kondisi="B_atau_C",
+                keterangan="Nama sekolah di Dapodik berbeda dengan unor di SIASN/e-Kinerja, dan tanggal "
+                "penugasan (TMT) di Dapodik maupun SIASN tidak cukup untuk memastikan data mana yang belum "
+                "diperbarui (Kondisi B atau Kondisi C).",
+                aktor=Aktor.pegawai,
+                tindak_lanjut=(
+                    "Jika Anda saat ini bertugas di sekolah yang tercatat di Dapodik (nilai_pmm), unor Anda belum "
+                    "diperbarui di SIASN/e-Kinerja (Kondisi B): minta Admin Instansi memperbarui unor Anda "
+                    "melalui menu Manajemen Pegawai di e-Kinerja.",
+                    "Jika Anda saat ini bertugas di unor yang tercatat di SIASN/e-Kinerja (nilai_bkn), data "
+                    "sekolah Anda belum diperbarui di Dapodik (Kondisi C): laporkan perpindahan sekolah kepada "
+                    "Operator Sekolah agar diperbarui di Dapodik.",
+                    "Coba kembali Sinkron PMM setelah perbaikan data dilakukan.",
+                ),
+            ),
+            KondisiGalat(
                 kondisi="C",
                 keterangan="Unor dari pegawai belum diperbarui di Dapodik (contoh: di Dapodik tertulis "
                 "sekolah yang lama \"SD Negeri 9 Petang\", namun di SIASN/e-Kinerja sudah terdata "
@@ -308,6 +328,31 @@ _ENTRI: tuple[EntriGalat, ...] = (
         aktor=Aktor.operator_sekolah,
         tindak_lanjut=_PERBARUI_NIP_VERVAL_PTK,
         golongan=Golongan.kepala_sekolah_dan_guru,
+        kondisi=(
+            KondisiGalat(
+                kondisi="pns_id_berbeda",
+                keterangan="PNS ID di PMM (Dapodik/Verval PTK) berbeda dengan PNS ID di SIASN.",
+                aktor=Aktor.operator_sekolah,
+                tindak_lanjut=_PERBARUI_NIP_VERVAL_PTK,
+            ),
+            KondisiGalat(
+                # NIP already equal to SIASN's (checked first), Dapodik has no PNS ID yet: the seed's
+                # steps 1-2 (fix the NIP) are done; what is left is its step 3, the matching ("padan")
+                # that fills the PNS ID, and checking that the Verval PTK update went through.
+                kondisi="pns_id_belum_ada",
+                keterangan="NIP di Verval PTK sudah sama dengan SIASN, tetapi PNS ID belum tercatat di PMM: "
+                "proses padan data setelah peremajaan NIP belum selesai.",
+                aktor=Aktor.operator_sekolah,
+                tindak_lanjut=(
+                    "Tunggu waktu proses: dalam waktu beberapa hari setelah peremajaan NIP dilakukan, PNS ID "
+                    "tercatat di PMM dan Sinkro PMM dicoba ulang secara otomatis; pegawai juga dapat kembali "
+                    "melakukan Sinkro PMM di e-Kinerja.",
+                    "Jika PNS ID belum juga tercatat, Operator Sekolah memastikan pengajuan perbaikan identitas "
+                    "pegawai di Verval PTK sudah disetujui (tidak ditolak, misalnya dengan respon \"data tidak "
+                    "sesuai dengan Dukcapil\").",
+                ),
+            ),
+        ),
         sumber="seed 003, slide 57",
     ),
     EntriGalat(
@@ -531,3 +576,108 @@ class SinkroGagal(DomainError):
     def ringkasan(self) -> dict[str, Any]:
         """A JSON-ready record for the Log Sinkronisasi PMM (S2)."""
         return {"kode": self.kode, "pesan": self.pesan, **self.extra}
+
+
+# --- who to contact (S2): the pegawai's own instansi, not a generic "hubungi BKD" ---
+
+PROFIL_EKINERJA = "https://kinerja.bkn.go.id/profil"
+
+
+def perlu_admin(galat: DomainError) -> bool:
+    """The follow-up sends someone to an Admin Instansi / BKD / admin e-Kinerja."""
+    if galat.extra.get("aktor") == Aktor.admin_instansi.value:
+        return True
+    return any("admin" in langkah.lower() for langkah in galat.extra.get("tindak_lanjut") or ())
+
+
+def kontak_instansi(instansi_id: str | None, instansi_nama: str | None) -> dict[str, Any]:
+    """Which BKD to contact, from the pegawai's instansi in SIASN / e-Kinerja.
+
+    Seed 003 slide 49: the relevant Admin Instansi is the INSTANSI on the pegawai's e-Kinerja
+    profile; under Kemendikbudristek that is the BKD of that government ("INSTANSI: Pemerintah
+    Provinsi Jawa Tengah" -> "BKD Provinsi Jawa Tengah").
+    """
+    if instansi_nama:
+        wilayah = instansi_nama.removeprefix("Pemerintah ").strip()
+        bkd = f"BKD {wilayah}"
+        langkah = (f"Admin Instansi yang dimaksud adalah Admin Instansi {instansi_nama} (BKD {wilayah}), "
+                   f"sesuai bagian INSTANSI pada profil e-Kinerja Anda ({PROFIL_EKINERJA}).")
+    elif instansi_id:
+        bkd = None
+        langkah = (f"Admin Instansi yang dimaksud adalah Admin Instansi untuk instansi {instansi_id}; nama "
+                   f"instansinya tertera pada bagian INSTANSI di {PROFIL_EKINERJA}.")
+    else:
+        bkd = None
+        langkah = (f"Instansi Anda belum tercatat di PMM: buka {PROFIL_EKINERJA}, cek bagian INSTANSI; instansi "
+                   "itulah yang dapat membantu Anda (bagi guru Kemendikbudristek: BKD instansi tersebut).")
+    return {"instansi_id": instansi_id, "instansi_nama": instansi_nama, "bkd": bkd, "langkah": langkah}
+
+
+def sebut_instansi(galat: DomainError, instansi_id: str | None, instansi_nama: str | None) -> DomainError:
+    """Add who to contact to a refusal whose follow-up needs an admin (idempotent)."""
+    if not perlu_admin(galat) or "hubungi" in galat.extra:
+        return galat
+    kontak = kontak_instansi(instansi_id, instansi_nama)
+    galat.extra["hubungi"] = {k: v for k, v in kontak.items() if k != "langkah"}
+    galat.extra["tindak_lanjut"] = [*(galat.extra.get("tindak_lanjut") or ()), kontak["langkah"]]
+    if isinstance(galat, SinkroGagal):
+        galat.tindak_lanjut = tuple(galat.extra["tindak_lanjut"])
+    return galat
+
+
+# --- refusals that are not one of the 20 seed errors ---
+
+class BukanAsn(DomainError):
+    """A non-ASN pressed Sinkro PMM: Pengelolaan Kinerja is optional for them (P1) and their plan
+    stays in PMM; nothing is sent. (An ASN whose Dapodik status is wrong gets #7 instead.)"""
+
+    def __init__(self, status: str | None) -> None:
+        self.aktor = Aktor.pegawai
+        super().__init__(
+            "bukan_asn_tidak_disinkronkan",
+            f"Menurut Dapodik status kepegawaian Anda {status or 'belum diisi'}, bukan ASN. Pengelolaan Kinerja "
+            "tidak wajib bagi guru non-ASN: rencana dan predikat Anda tetap tersimpan di PMM dan tidak dikirim "
+            "ke e-Kinerja, sehingga Sinkro PMM tidak diperlukan.",
+            status=422, aktor=self.aktor.value, nilai_pmm=status,
+            tindak_lanjut=[
+                "Tidak ada yang perlu dilakukan bila Anda memang bukan ASN.",
+                "Jika Anda ASN (PNS / PPPK / CPNS / PNS Diperbantukan), minta Operator Sekolah memperbarui status "
+                "kepegawaian Anda di Dapodik; setelah data diperbarui, Sinkro PMM dapat dicoba kembali.",
+            ])
+
+
+class SkpBelumAdaDiEkinerja(DomainError):
+    """A predicate sent before e-Kinerja holds the period's SKP: sync the SKP first.
+
+    Not seed #13: that number is e-Kinerja refusing an SKP *typed in by hand* after 2023."""
+
+    def __init__(self, *, rincian: str | None = None) -> None:
+        self.aktor = Aktor.pegawai
+        super().__init__(
+            "skp_belum_ada_di_ekinerja",
+            "SKP periode ini belum ada di e-Kinerja, sehingga predikat belum dapat dikirim.",
+            status=409, aktor=self.aktor.value, rincian=rincian,
+            tindak_lanjut=[
+                "Lakukan Sinkro PMM untuk SKP periode ini terlebih dahulu; setelah SKP diterima e-Kinerja, "
+                "predikat dikirim otomatis atau dapat disinkronkan kembali.",
+            ])
+
+
+class EkinerjaMembatasi(DomainError):
+    """e-Kinerja answered 429 (too many requests) or 408 (request timeout): not refused, just not now.
+
+    Transient: retried automatically, after `coba_lagi_detik` (its Retry-After) at the earliest."""
+
+    def __init__(self, status_ekinerja: int, coba_lagi_detik: float) -> None:
+        self.aktor = Aktor.helpdesk_bkn
+        self.coba_lagi_detik = coba_lagi_detik
+        self.dapat_diulang_otomatis = True
+        super().__init__(
+            "ekinerja_sedang_sibuk",
+            "e-Kinerja sedang membatasi jumlah permintaan, sehingga sinkronisasi belum dapat diterima. Sistem "
+            "mencoba kembali secara otomatis; Anda tidak perlu melakukan apa pun.",
+            status=503, aktor=self.aktor.value, status_ekinerja=status_ekinerja,
+            coba_lagi_detik=round(coba_lagi_detik, 3), dapat_diulang_otomatis=True,
+            tindak_lanjut=[
+                f"Sinkronisasi dicoba kembali otomatis setelah sekitar {max(1, round(coba_lagi_detik))} detik.",
+            ])

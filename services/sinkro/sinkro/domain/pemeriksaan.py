@@ -10,28 +10,32 @@ Order of the checks (first failure wins; the order follows who can act and
 what makes later checks meaningful):
 
 1. Identity — without it nothing else can be matched.
-   #7 status kepegawaian in PMM not ASN; #1 NIP in PMM not matching SIASN;
-   #10 PNS ID not matching; #11 pegawai not in e-Kinerja (unor_id undefined);
+   Not ASN in PMM: a real non-ASN (SIASN does not know them as ASN) is told
+   that nothing is sent (`BukanAsn`, P1: optional for them); an ASN whose
+   Dapodik status is wrong gets #7. #1 NIP in PMM not matching SIASN;
+   #10 PNS ID different, or missing in PMM; #11 pegawai not in e-Kinerja (unor_id undefined);
    #1 (second cause) not registered as PMM user in e-Kinerja.
 2. What is being sent exists in PMM.
-   skp: #2 no SKP, #14 SKP not yet approved and agreed / no RHK.
+   skp: #2 no plan or one still in the teacher's hands (draf, dikembalikan);
+   #14 submitted or approved but not yet agreed, or agreed without RHK.
    predikat: #2 no SKP; predikat not yet set (`SinkroBelumSiap`, not a seed error).
    plt: #18 no Plt. assignment in PMM.
 3. Unit kerja. #3 unor missing or inactive in SIASN or e-Kinerja; #5 unor has
    no parent unit; #4 school name differs from unor name: A warns and goes on,
-   B/C stop.
+   B/C stop (decided from the assignment dates; `B_atau_C` when they cannot tell).
 4. Plt. (jenis plt). #19 no Plt. assignment in e-Kinerja; #20 counts differ.
 5. Superior (jenis skp, guru only as the seed groups #15-#17 "Pesan Error di
    Guru"). #16 superior differs; #15 superior's organisation SKP missing;
    #17 that SKP has no RHK to link to.
-6. predikat: #13 no SKP in e-Kinerja for the period (after 2023 an SKP can
-   only come from a PMM sync, so the SKP must be synced first).
+6. predikat: no SKP in e-Kinerja for the period yet (`SkpBelumAdaDiEkinerja`,
+   not a seed error): the SKP must be synced first.
 7. skp: #12 e-Kinerja already holds an SKP for the period under another unor.
    Last on purpose: it asks the pegawai to decide ("Tetap Lakukan Sinkro"),
    which should only be asked when nothing else stands in the way.
 
-Errors only e-Kinerja can know (#6 API key, #8 period value, #9 HTTP 500)
-come from the adapter, not from here.
+Errors only e-Kinerja can know (#6 API key, #8 period value, #9 HTTP 500,
+#13 an SKP typed in by hand in e-Kinerja after 2023) come from the adapter,
+not from here.
 
 A mirror part that is `None`: `siasn=None` means SIASN has no pegawai with
 this NIP (#1); `ekinerja=None` means we hold no mirror of e-Kinerja yet, so
@@ -48,7 +52,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from shared.errors import DomainError
 from shared.models import FrozenModel, Identifier, Nama, TeksPanjang, TeksPendek
-from sinkro.domain.galat import Aktor, SinkroGagal
+from sinkro.domain.galat import Aktor, BukanAsn, SinkroGagal, SkpBelumAdaDiEkinerja
 from sinkro.domain.referensi import status_kepegawaian_asn
 from sinkro.domain.unor import KesamaanUnor, bandingkan_nama_unor
 
@@ -307,11 +311,14 @@ def _unor_id(cermin: CerminSinkro) -> str | None:
 def _periksa_identitas(cermin: CerminSinkro) -> None:
     pmm, siasn, ekinerja = cermin.pmm, cermin.siasn, cermin.ekinerja
     if not status_kepegawaian_asn(pmm.status_kepegawaian):
-        _gagal(SinkroGagal(7, nilai_pmm=pmm.status_kepegawaian, nilai_bkn=siasn.status_kepegawaian if siasn else None))
+        if siasn is None or not status_kepegawaian_asn(siasn.status_kepegawaian):
+            _gagal(BukanAsn(pmm.status_kepegawaian))  # P1: optional for non-ASN, nothing to send
+        _gagal(SinkroGagal(7, nilai_pmm=pmm.status_kepegawaian, nilai_bkn=siasn.status_kepegawaian))
     if pmm.nip is None or siasn is None or siasn.nip != pmm.nip:
         _gagal(SinkroGagal(1, kondisi="nip_tidak_sesuai_siasn", nilai_pmm=pmm.nip, nilai_bkn=siasn.nip if siasn else None))
     if pmm.pns_id != siasn.pns_id:
-        _gagal(SinkroGagal(10, nilai_pmm=pmm.pns_id, nilai_bkn=siasn.pns_id))
+        kondisi = "pns_id_belum_ada" if pmm.pns_id is None else "pns_id_berbeda"
+        _gagal(SinkroGagal(10, kondisi=kondisi, nilai_pmm=pmm.pns_id, nilai_bkn=siasn.pns_id))
     if ekinerja is None:
         return
     if not ekinerja.pegawai_terdaftar or ekinerja.unor_id is None:
@@ -328,6 +335,9 @@ def _periksa_isi(cermin: CerminSinkro, jenis: JenisSinkro) -> None:
         return
     if pmm.skp is None:
         _gagal(SinkroGagal(2))
+    if pmm.skp.status in (StatusRencana.draf, StatusRencana.dikembalikan):
+        # still being written (or returned to be rewritten): the seed's "belum membuat SKP" follow-up
+        _gagal(SinkroGagal(2, nilai_pmm=pmm.skp.status.value))
     if jenis == "skp":
         if pmm.skp.status is not StatusRencana.disepakati or not pmm.skp.rhk:
             _gagal(SinkroGagal(14, nilai_pmm=pmm.skp.status.value, rincian=f"jumlah RHK: {len(pmm.skp.rhk)}"))
@@ -376,15 +386,18 @@ def _periksa_unor(cermin: CerminSinkro, temuan: _Temuan) -> None:
 
 
 def _kondisi_b_atau_c(pmm: CerminPmm, siasn: CerminSiasn) -> str:
-    """Which side is outdated: the one whose assignment is older.
+    """Which side is outdated: the one whose *assignment* is older (seed 003, slide 53:
+    B SIASN/e-Kinerja not updated, C Dapodik not updated).
 
-    B: SIASN/e-Kinerja not updated; C: Dapodik not updated (seed 003, slide 53).
-    Without both dates we say B: a move usually reaches Dapodik first (the
-    school operator enters it) and SIASN later (BKD), so B is the common case.
+    Only assignment dates count: Dapodik's TMT at the school (`sekolah_sejak`, from the PTK's
+    `tmt_sekolah`) and SIASN's TMT of the unor (`unor_sejak`). A record's last-update stamp
+    says nothing about the move (a Dapodik record touched for an e-mail makes an old school
+    look new). Without both dates, or with equal ones, we do not guess: `B_atau_C` names both
+    fixes and lets the pegawai, who knows where they teach, pick.
     """
-    if pmm.sekolah_sejak and siasn.unor_sejak and siasn.unor_sejak > pmm.sekolah_sejak:
-        return "C"
-    return "B"
+    if pmm.sekolah_sejak is None or siasn.unor_sejak is None or pmm.sekolah_sejak == siasn.unor_sejak:
+        return "B_atau_C"
+    return "C" if siasn.unor_sejak > pmm.sekolah_sejak else "B"
 
 
 def _rincian_unor_tidak_aktif(unor: UnorSiasn | None, ekinerja: CerminEkinerja | None) -> str:
@@ -425,7 +438,7 @@ def _periksa_atasan(cermin: CerminSinkro) -> None:
 
 def _periksa_skp_ada_di_ekinerja(cermin: CerminSinkro) -> None:
     if cermin.ekinerja is not None and cermin.ekinerja.skp is None:
-        _gagal(SinkroGagal(13))
+        _gagal(SkpBelumAdaDiEkinerja())
 
 
 def _periksa_skp_lama(cermin: CerminSinkro, temuan: _Temuan, tetap_lakukan_sinkro: bool) -> bool:
