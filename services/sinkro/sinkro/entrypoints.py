@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from shared.batas import Batas
 from shared.consumer import decode_pubsub_cloud_event
 from shared.contracts.sinkro import BATCH_DIJADWALKAN, JADWAL_SINKRO_HARIAN
-from shared.http import Api, Ctx, problem
+from shared.http import Api, Ctx
 from shared.logs import get_logger
 from shared.models import StrictModel
 from shared.nip import periksa_nip, periksa_npsn
