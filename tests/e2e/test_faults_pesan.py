@@ -37,7 +37,7 @@ from local.cloud import LocalCloud, Ports, emulator_env, provision_pubsub
 from shared.contracts import SUBSCRIPTIONS, TOPICS, SubscriptionSpec
 from shared.contracts.karya import KaryaDihapus, KaryaDipublikasikan, KaryaDiperbarui, TautanKaryaDibuat, \
     TautanKaryaDicabut, VideoKaryaTidakTersedia
-from shared.contracts.kinerja import PredikatDitetapkan, RencanaDisepakati
+from shared.contracts.kinerja import PredikatDitetapkan, RencanaDisepakati, TahapRencanaDiperbarui
 from shared.contracts.platform import JadwalTick
 from shared.contracts.referensi_bkn import AdminInstansiDiperbarui, SkpOrganisasiDiperbarui
 from shared.contracts.referensi_dapodik import DinasDiperbarui, PengawasDiperbarui, PtkDiperbarui, RaporDiterbitkan, \
@@ -115,6 +115,9 @@ PABRIK: dict[str, Callable[[Dunia, int], EventPayload]] = {
         umpan_balik_id=uuid.uuid4().hex, karya_id=f"karya-{d.u}", pemilik_karya_id=f"sub-{d.u}",
         pemberi_peran="guru", kategori="praktik_pembelajaran", kuesioner_versi=1, dikirim_pada=SEKARANG),
     "kinerja.rencana.disepakati": lambda d, v: RencanaDisepakati(**(d.rencana | {"versi": v})),
+    "kinerja.tahap_rencana.diperbarui": lambda d, v: TahapRencanaDiperbarui(
+        rencana_id=d.rencana["rencana_id"], ptk_id=d.ptk_id, periode=PERIODE,
+        tahap="diajukan" if v % 2 else "disetujui", versi=v, pada=SEKARANG),
     "kinerja.predikat.ditetapkan": lambda d, v: PredikatDitetapkan(
         predikat_id=f"predikat-{d.u}", ptk_id=d.ptk_id, nip=d.nip, periode=PERIODE, npsn=d.npsn, jabatan="guru",
         rating_hasil_kerja="sesuai_ekspektasi", rating_perilaku_kerja="sesuai_ekspektasi",

@@ -31,12 +31,19 @@ from sinkro.domain.cermin import kunci
 from tests import golden
 from tests.e2e.test_faults_pesan import PABRIK
 from tests.integration.conftest import PROJECT
-from tests.support import serve_in_thread
+from tests.support import Firestores, serve_in_thread
 from tests.unit.sinkro.skenario import Dunia
 
 pytestmark = pytest.mark.integration
 TICKS = [s for s in SUBSCRIPTIONS if TOPICS[s.topic].producer == "cloud_scheduler"]
 EVENTS = [s for s in SUBSCRIPTIONS if TOPICS[s.topic].producer != "cloud_scheduler"]
+
+
+@pytest.fixture
+def db(db):
+    """Each function runs as deployed, on its own service's database: read them where they write
+    (the shared `db` fixture has just reset every database)."""
+    return Firestores(PROJECT)
 
 
 @pytest.fixture(scope="module")
