@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, Callable, Iterable
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, PlainSerializer
 
 from shared.errors import Conflict, DomainError
 from shared.firestore import Tx, UnitOfWork
@@ -63,7 +63,8 @@ def parse_jatah(value: Any) -> Jatah:
 
 
 # A Settings field type: `batas_x: JatahSetelan = Field(Jatah(20, 60), alias="PMM_BATAS_X", ...)`
-JatahSetelan = Annotated[Jatah, BeforeValidator(parse_jatah)]
+# Dumped as its env form (`20/60`), so settings round-trip through model_dump(by_alias=True).
+JatahSetelan = Annotated[Jatah, BeforeValidator(parse_jatah), PlainSerializer(str, return_type=str)]
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ class InfoNip(FrozenModel):
 
 def _nip_galat(kode: str, pesan: str, nip: str) -> DomainError:
     return DomainError(kode, pesan, nip=nip, aktor="operator_sekolah",
-                       tindak_lanjut="Perbaiki NIP di Dapodik / Verval PTK agar sama dengan SIASN.")
+                       tindak_lanjut="Berikan NIP yang tercatat di SIASN kepada Operator Sekolah; Operator Sekolah "
+                       "memperbarui NIP Anda melalui Verval PTK agar sama dengan SIASN.")
 
 
 def periksa_nip(nip: str, *, pppk: bool | None = None) -> InfoNip:
