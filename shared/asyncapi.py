@@ -179,14 +179,93 @@ def payload_schema(doc: dict[str, Any], topic: str) -> dict[str, Any]:
             "components": {"schemas": doc["components"]["schemas"]}}
 
 
+# What a payload schema may not change within a topic (docs/events.md): besides the field set and
+# which fields are required, a field's type, format and limits. Wording and defaults may change.
+_SHAPE_KEYS = ("type", "format", "const", "enum", "pattern", "maxLength", "minLength", "minimum", "maximum",
+               "exclusiveMinimum", "exclusiveMaximum", "maxItems", "minItems")
+
+
+def _deref(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = defs[node["$ref"][len(REF_PREFIX):]]
+    return node
+
+
+def _shape(node: dict[str, Any], defs: dict[str, Any]) -> Any:
+    """A field's type and limits, comparable across documents (a model's class name is not part of it)."""
+    node = _deref(node, defs)
+    for key in ("anyOf", "oneOf"):
+        if key in node:
+            return (key, tuple(sorted(repr(_shape(n, defs)) for n in node[key])))
+    if "allOf" in node and len(node["allOf"]) == 1:
+        return _shape(node["allOf"][0], defs)
+    if node.get("type") == "array":
+        return ("array", _shape(node.get("items", {}), defs))
+    return tuple((k, repr(node[k])) for k in _SHAPE_KEYS if k in node)
+
+
+def _compare(old: dict[str, Any], new: dict[str, Any], old_defs: dict[str, Any], new_defs: dict[str, Any],
+             path: str, out: list[str]) -> None:
+    old, new = _deref(old, old_defs), _deref(new, new_defs)
+    if _shape(old, old_defs) != _shape(new, new_defs):
+        out.append(f"{path}: type changed")
+        return
+    if old.get("type") == "array":
+        _compare(old.get("items", {}), new.get("items", {}), old_defs, new_defs, path + "[]", out)
+    for key in ("anyOf", "oneOf"):
+        if key in old:  # same shapes, so the members pair up by shape
+            by_shape = {repr(_shape(n, new_defs)): n for n in new[key]}
+            for member in old[key]:
+                _compare(member, by_shape[repr(_shape(member, old_defs))], old_defs, new_defs, path, out)
+    old_props, new_props = old.get("properties", {}), new.get("properties", {})
+    for name in old_props:
+        if name not in new_props:
+            out.append(f"{path}.{name}: field removed")
+        else:
+            _compare(old_props[name], new_props[name], old_defs, new_defs, f"{path}.{name}", out)
+    for name in sorted(set(new.get("required", [])) - set(old.get("required", []))):
+        out.append(f"{path}.{name}: " + ("now required" if name in old_props else "new required field"))
+
+
+def breaking_changes(old_doc: dict[str, Any], new_doc: dict[str, Any], retired: set[str] = frozenset()) -> list[str]:
+    """What `new_doc` changes in a topic `old_doc` has, in a way that strands an older consumer or
+    producer (docs/events.md). A new topic (e.g. `<topic>.v2`) and an optional field are fine."""
+    def by_topic(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {m["title"]: m for m in doc["components"]["messages"].values()}
+
+    old_messages, new_messages = by_topic(old_doc), by_topic(new_doc)
+    old_defs, new_defs = old_doc["components"]["schemas"], new_doc["components"]["schemas"]
+    out: list[str] = []
+    for topic, old in sorted(old_messages.items()):
+        new = new_messages.get(topic)
+        if new is None:
+            if topic not in retired:
+                out.append(f"{topic}: topic removed (retire it only after its deprecation window: --retire {topic})")
+            continue
+        if new.get("x-schema-version", 1) != old.get("x-schema-version", 1):
+            out.append(f"{topic}: SCHEMA_VERSION changed in place (older consumers would dead-letter it; "
+                       f"publish a new topic {topic}.v{new.get('x-schema-version', 1)} instead)")
+            continue
+        _compare(old["payload"], new["payload"], old_defs, new_defs, topic, out)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shared.asyncapi", description=__doc__.split("\n\n")[0])
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--write", action="store_true", help=f"write {DOCUMENT.name} into docs/")
     group.add_argument("--check", action="store_true", help="exit 1 when docs/asyncapi.json is stale")
+    parser.add_argument("--retire", action="append", default=[], metavar="TOPIC",
+                        help="a topic removed on purpose after its deprecation window (docs/events.md)")
     args = parser.parse_args(argv)
     text = render()
     current = DOCUMENT.read_text() if DOCUMENT.exists() else None
+    breaks = breaking_changes(json.loads(current), json.loads(text), set(args.retire)) if current else []
+    for line in breaks:
+        print(f"breaking: {line}", file=sys.stderr)
+    if breaks:
+        print("not written: a breaking change needs a new topic version (docs/events.md)", file=sys.stderr)
+        return 1
     if args.check:
         if current != text:
             print("stale: docs/asyncapi.json (run `make asyncapi` and commit it)", file=sys.stderr)
