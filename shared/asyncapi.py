@@ -35,7 +35,7 @@ EXAMPLE_BY_NAME: dict[str, Any] = {
     "nuptk": "1234567890123456", "tanggal_lahir": "1987-03-15", "pns_id": "A8ACA7E2C6A73C8AE040640A0F0C1234",
     "email": "admin.instansi@belajar.id", "email_belajar_id": "guru.contoh@belajar.id",
     "email_belajar_id_lain": ["guru.contoh2@belajar.id"], "kepala_dinas_email_belajar_id": "kadis@belajar.id",
-    "periode": "2026", "tahun": 2026, "jenjang": "SD", "status_kepegawaian": "pns", "jabatan": "guru",
+    "periode": "2026-1", "tahun": 2026, "jenjang": "SD", "status_kepegawaian": "pns", "jabatan": "guru",
     "status_keaktifan": "aktif", "status": "aktif", "versi": 1, "prioritas": 1,
 }
 # A string with a pattern needs an example matching it; a new pattern fails the generator until added here.
@@ -169,14 +169,6 @@ def asyncapi_document() -> dict[str, Any]:
 
 def render() -> str:
     return json.dumps(asyncapi_document(), indent=2, ensure_ascii=False) + "\n"
-
-
-def payload_schema(doc: dict[str, Any], topic: str) -> dict[str, Any]:
-    """The JSON Schema of `topic`'s payload as one self-contained document (its `$ref`s resolve
-    inside it), with the dataschema URI as `$id`: what a publisher validates against."""
-    message = next(m for m in doc["components"]["messages"].values() if m["title"] == topic)
-    return {"$id": message["headers"]["properties"]["ce-dataschema"]["const"], **message["payload"],
-            "components": {"schemas": doc["components"]["schemas"]}}
 
 
 # What a payload schema may not change within a topic (docs/events.md): besides the field set and

@@ -3,6 +3,7 @@ import pytest
 
 from shared.asyncapi import asyncapi_document
 from shared.contracts import SUBSCRIPTIONS, TOPICS
+from tests.support import example_module
 
 
 def _resolve(doc, ref):
@@ -32,8 +33,7 @@ def test_every_subscription_is_a_receive_operation():
 def test_every_message_has_an_example_valid_against_its_schemas():
     import jsonschema
 
-    from shared.asyncapi import payload_schema
-
+    payload_schema = example_module("pmm_publish").topic_schema
     doc = asyncapi_document()
     for message in doc["components"]["messages"].values():
         assert message["examples"], message["name"]
@@ -48,8 +48,7 @@ def test_every_message_has_an_example_valid_against_its_schemas():
 def test_an_invalid_example_is_caught_by_the_schema():
     import jsonschema
 
-    from shared.asyncapi import payload_schema
-
+    payload_schema = example_module("pmm_publish").topic_schema
     doc = asyncapi_document()
     example = dict(doc["components"]["messages"]["ReferensiPtkDiperbarui"]["examples"][0]["payload"])
     del example["ptk_id"]
