@@ -3,7 +3,7 @@
 On Pub/Sub an event travels in the CloudEvents Pub/Sub binary binding: the
 message data is the payload as JSON, the attributes are `ce-id`, `ce-source`,
 `ce-type` (the topic), `ce-time`, `ce-subject`, `ce-specversion` and
-`ce-dataschema` (an absolute URI, `<SCHEMA_BASE>/<topic>/v<schema version>.json`, as
+`ce-dataschema` (an absolute URI, `<SCHEMA_BASE>/<topic>/v<schema version>`, as
 CloudEvents requires; docs/asyncapi.json carries the schema). The `ce-id` is ours and stays
 the same when the sweeper publishes again, so consumers deduplicate on it.
 """
@@ -26,8 +26,9 @@ _SCHEMA_VERSION = re.compile(r"/v(\d+)(?:\.json)?$")
 
 
 def dataschema(topic: str, version: int) -> str:
-    """The `ce-dataschema` URI of `topic`'s payload at `version`."""
-    return f"{SCHEMA_BASE}/{topic}/v{version}.json"
+    """The `ce-dataschema` URI of `topic`'s payload at `version`. It ends in `/v<N>` (no `.json`) so
+    consumers deployed before it was a URI, which read the digits after the last `/v`, still accept it."""
+    return f"{SCHEMA_BASE}/{topic}/v{version}"
 
 
 def dataschema_version(value: str) -> int | None:

@@ -64,4 +64,4 @@ def test_dataschema_is_an_absolute_uri_naming_topic_and_version():
         uri = message["headers"]["properties"]["ce-dataschema"]["const"]
         parts = urlsplit(uri)
         assert parts.scheme == "https" and parts.netloc, uri
-        assert parts.path.endswith(f"/{message['title']}/v{message['x-schema-version']}.json"), uri
+        assert parts.path.endswith(f"/{message['title']}/v{message['x-schema-version']}"), uri

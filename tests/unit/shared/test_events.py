@@ -21,7 +21,10 @@ def test_event_round_trips_through_pubsub_attributes():
     event = make_event("karya", "jadwal.outbox.sapu", JadwalTick(jadwal="uji"), subject="karya/123")
     data, attributes = event.to_pubsub()
     assert attributes["ce-type"] == "jadwal.outbox.sapu" and attributes["ce-dataschema"] == (
-        "https://guru.pmm.kemdikbud.go.id/skema/jadwal.outbox.sapu/v1.json")
+        "https://guru.pmm.kemdikbud.go.id/skema/jadwal.outbox.sapu/v1")
+    # what consumers deployed before the URI form do with it (shared/events.py until then): still v1
+    older_reading = attributes["ce-dataschema"].rsplit("/v", 1)[-1]
+    assert older_reading.isdigit() and int(older_reading) == 1
     assert attributes["ce-source"] == "//pmm.kemdikbud.go.id/karya"
     back = decode_pubsub_cloud_event(push_cloud_event(data, attributes), "jadwal.outbox.sapu")
     assert back == event
@@ -30,7 +33,7 @@ def test_event_round_trips_through_pubsub_attributes():
 def test_newer_schema_version_than_consumer_knows_is_undecodable():
     event = make_event("karya", "jadwal.outbox.sapu", JadwalTick(jadwal="uji"))
     data, attributes = event.to_pubsub()
-    attributes["ce-dataschema"] = "https://guru.pmm.kemdikbud.go.id/skema/jadwal.outbox.sapu/v2.json"
+    attributes["ce-dataschema"] = "https://guru.pmm.kemdikbud.go.id/skema/jadwal.outbox.sapu/v2"
     with pytest.raises(UndecodableEvent):
         decode_pubsub_cloud_event(push_cloud_event(data, attributes), "jadwal.outbox.sapu")
 
