@@ -64,7 +64,7 @@ token: $(STAMP)  ## make token SUB=guru-001 EMAIL=guru1@belajar.id
 test: $(STAMP) $(EXPLORER_STAMP) $(ASYNCAPI_STAMP) browser  ## unit, integration (emulators) and end-to-end (whole stack) tests
 	$(PY) -m pytest -q
 
-test-unit: $(STAMP) $(ASYNCAPI_STAMP)
+test-unit: $(STAMP)
 	$(PY) -m pytest -q tests/unit
 
 test-integration: $(STAMP)
