@@ -35,6 +35,19 @@ $(SCHEMA_STAMP): tests/infra/provider-schema/package.json
 
 provider-schema: $(SCHEMA_STAMP)
 
+# The official AsyncAPI parser (npm @asyncapi/parser, pinned in local/asyncapi/package.json) that
+# validates docs/asyncapi.json; installed the same way into local/asyncapi/node_modules/ (git-ignored).
+ASYNCAPI_STAMP := local/asyncapi/node_modules/.installed
+$(ASYNCAPI_STAMP): local/asyncapi/package.json
+	@command -v npm >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm)
+	cd local/asyncapi && npm install --no-package-lock --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(ASYNCAPI_STAMP)
+
+.PHONY: asyncapi
+asyncapi: $(STAMP) $(ASYNCAPI_STAMP)  ## regenerate docs/asyncapi.json from the contracts and validate it (commit the result)
+	$(PY) -m shared.asyncapi --write
+	node local/asyncapi/validate.mjs docs/asyncapi.json
+
 # Headless Chromium from Debian's packages for the browser test (installed only when missing).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
@@ -58,7 +71,7 @@ status: $(STAMP)
 token: $(STAMP)  ## make token SUB=guru-001 EMAIL=guru1@belajar.id
 	@$(PY) -m local.identity mint --sub "$(SUB)" $(if $(EMAIL),--email "$(EMAIL)")
 
-test: $(STAMP) $(EXPLORER_STAMP) $(SCHEMA_STAMP) browser  ## unit, integration (emulators) and end-to-end (whole stack) tests
+test: $(STAMP) $(EXPLORER_STAMP) $(SCHEMA_STAMP) $(ASYNCAPI_STAMP) browser  ## unit, integration (emulators) and end-to-end (whole stack) tests
 	$(PY) -m pytest -q
 
 test-unit: $(STAMP)
@@ -77,8 +90,9 @@ clean: down
 	rm -rf $(VENV) .local .pytest_cache
 
 .PHONY: infra-sync bundles
-infra-sync: $(STAMP)  ## regenerate infra/generated/*.json from the code (commit the result)
+infra-sync: $(STAMP)  ## regenerate infra/generated/*.json and docs/asyncapi.json from the code (commit the result)
 	$(PY) -m infra.sync
+	$(PY) -m shared.asyncapi --write
 
 bundles: $(STAMP)  ## build/bundles/<service>/ and .zip: what Terraform uploads per function source
 	$(PY) -m infra.bundle

@@ -73,7 +73,8 @@ def front_end_headers(environ: dict, headers: dict[str, str]) -> dict[str, str]:
 
 # The API explorer (local/explorer/): static pages under /_explorer/, Swagger UI's assets from the
 # npm package swagger-ui-dist (installed by `make` into local/explorer/node_modules/, git-ignored)
-# under /_explorer/swagger-ui/, and the AsyncAPI document rendered as HTML at /_explorer/asyncapi.html.
+# under /_explorer/swagger-ui/, the AsyncAPI document rendered as HTML at /_explorer/asyncapi.html and
+# the committed document itself (docs/asyncapi.json) as a download at /_explorer/asyncapi.json.
 EXPLORER_DIR = Path(__file__).resolve().parent / "explorer"
 SWAGGER_UI_DIR = EXPLORER_DIR / "node_modules" / "swagger-ui-dist"
 STATIC_TYPES = {".html", ".css", ".js", ".png", ".svg", ".ico", ".json", ".map"}
@@ -103,6 +104,13 @@ def build_app(upstreams: dict[str, str], index_html: bytes | None = None):
                 from local.explorer import render_asyncapi_html
                 asyncapi_html.append(render_asyncapi_html().encode())
             body, ctype = asyncapi_html[0], "text/html; charset=utf-8"
+        elif path == "/_explorer/asyncapi.json":
+            from shared.asyncapi import DOCUMENT
+            body = DOCUMENT.read_bytes()
+            start_response("200 OK", [("Content-Type", "application/json; charset=utf-8"),
+                                      ("Content-Length", str(len(body))), ("Cache-Control", "no-cache"),
+                                      ("Content-Disposition", 'attachment; filename="asyncapi.json"')])
+            return [body]
         else:
             found = explorer_file(path)
             if found is None:

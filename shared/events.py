@@ -3,11 +3,13 @@
 On Pub/Sub an event travels in the CloudEvents Pub/Sub binary binding: the
 message data is the payload as JSON, the attributes are `ce-id`, `ce-source`,
 `ce-type` (the topic), `ce-time`, `ce-subject`, `ce-specversion` and
-`ce-dataschema` (`<topic>/v<schema version>`). The `ce-id` is ours and stays
+`ce-dataschema` (an absolute URI, `<SCHEMA_BASE>/<topic>/v<schema version>`, as
+CloudEvents requires; docs/asyncapi.json carries the schema). The `ce-id` is ours and stays
 the same when the sweeper publishes again, so consumers deduplicate on it.
 """
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 from typing import Any, ClassVar, Generic, TypeVar
@@ -16,6 +18,25 @@ from pydantic import BaseModel, ConfigDict, Field
 
 SPEC_VERSION = "1.0"
 SOURCE_PREFIX = "//pmm.kemdikbud.go.id/"
+# The public base of the payload schemas (prod `public_url` in infra/envs/prod/terraform.tfvars).
+SCHEMA_BASE = "https://guru.pmm.kemdikbud.go.id/skema"
+# The version in a dataschema: the URI above, or the relative `<topic>/v<N>` published before it
+# (still in outboxes and dead-letter topics, so still read).
+_SCHEMA_VERSION = re.compile(r"/v(\d+)(?:\.json)?$")
+
+
+def dataschema(topic: str, version: int) -> str:
+    """The `ce-dataschema` URI of `topic`'s payload at `version`. It ends in `/v<N>` (no `.json`) so
+    consumers deployed before it was a URI, which read the digits after the last `/v`, still accept it."""
+    return f"{SCHEMA_BASE}/{topic}/v{version}"
+
+
+def dataschema_version(value: str) -> int | None:
+    """The schema version a `ce-dataschema` names; 1 when absent, None when unreadable."""
+    if not value:
+        return 1
+    found = _SCHEMA_VERSION.search(value)
+    return int(found.group(1)) if found else None
 
 
 class EventPayload(BaseModel):
@@ -68,7 +89,7 @@ class Event(BaseModel, Generic[P]):
             "ce-source": self.source,
             "ce-type": self.type,
             "ce-time": self.time.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
-            "ce-dataschema": f"{self.type}/v{self.schema_version}",
+            "ce-dataschema": dataschema(self.type, self.schema_version),
             "content-type": "application/json",
         }
         if self.subject:
@@ -82,8 +103,8 @@ class Event(BaseModel, Generic[P]):
         if missing:
             raise ValueError(f"message lacks CloudEvents attributes: {', '.join(missing)}")
         schema = attributes.get("ce-dataschema", "")
-        version = schema.rsplit("/v", 1)[-1] if "/v" in schema else "1"
-        if not version.isdigit() or int(version) > payload_model.SCHEMA_VERSION:
+        version = dataschema_version(schema)
+        if version is None or version > payload_model.SCHEMA_VERSION:
             raise ValueError(f"unsupported schema version {schema!r} (consumer knows "
                              f"v{payload_model.SCHEMA_VERSION})")
         return cls[payload_model](  # type: ignore[index]

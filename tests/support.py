@@ -126,3 +126,15 @@ def serve_in_thread(server) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def example_module(name: str):
+    """examples/<name>.py, imported the way an integrator runs it (examples/ first on sys.path)."""
+    import importlib
+    import sys
+    from pathlib import Path
+
+    folder = str(Path(__file__).resolve().parent.parent / "examples")
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    return importlib.import_module(name)

@@ -119,8 +119,10 @@ def render_asyncapi_html(doc: dict[str, Any] | None = None) -> str:
 <h1>Daftar peristiwa Pub/Sub <small>(AsyncAPI {_e(doc['asyncapi'])}: {_e(info['title'])} {_e(info['version'])})</small></h1>
 <p>{_e(info.get('description', ''))}</p>
 <p>Setiap pesan: data = muatan JSON, atribut = CloudEvents (<code>ce-id</code>, <code>ce-source</code>,
-<code>ce-type</code>, <code>ce-time</code>, <code>ce-dataschema</code>). The machine-readable document:
-<code>python -m shared.asyncapi</code>.</p></header>
+<code>ce-type</code>, <code>ce-time</code>, <code>ce-dataschema</code>). Dokumen AsyncAPI lengkap dengan
+contoh pesan (the machine-readable document, with an example per message):
+<a href="/_explorer/asyncapi.json" download>asyncapi.json</a> (<code>docs/asyncapi.json</code>; contoh penerbit:
+<code>examples/publish_*.py</code>).</p></header>
 <nav><h2>Topik (topics): {len(doc['channels'])}</h2><ul>{''.join(toc)}</ul></nav>
 <main>{''.join(body)}</main></body></html>
 """

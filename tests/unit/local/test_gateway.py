@@ -88,3 +88,13 @@ def test_unknown_prefix_is_404_problem_with_detail(gateway, path):
     r = gateway.get(path)
     assert r.status_code == 404 and r.headers["Content-Type"] == "application/problem+json"
     assert r.json["kode"] == "rute_tidak_ditemukan" and r.json["detail"] and r.json["pesan"] and r.json["title"]
+
+
+def test_explorer_offers_the_committed_asyncapi_document_for_download(gateway):
+    from shared.asyncapi import DOCUMENT
+
+    r = gateway.get("/_explorer/asyncapi.json")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/json")
+    assert "attachment" in r.headers["Content-Disposition"]
+    assert r.get_data() == DOCUMENT.read_bytes()
+    assert 'href="/_explorer/asyncapi.json"' in gateway.get("/_explorer/asyncapi.html").get_data(as_text=True)

@@ -20,7 +20,11 @@ def push_cloud_event(data: bytes, attributes: dict) -> CloudEvent:
 def test_event_round_trips_through_pubsub_attributes():
     event = make_event("karya", "jadwal.outbox.sapu", JadwalTick(jadwal="uji"), subject="karya/123")
     data, attributes = event.to_pubsub()
-    assert attributes["ce-type"] == "jadwal.outbox.sapu" and attributes["ce-dataschema"] == "jadwal.outbox.sapu/v1"
+    assert attributes["ce-type"] == "jadwal.outbox.sapu" and attributes["ce-dataschema"] == (
+        "https://guru.pmm.kemdikbud.go.id/skema/jadwal.outbox.sapu/v1")
+    # what consumers deployed before the URI form do with it (shared/events.py until then): still v1
+    older_reading = attributes["ce-dataschema"].rsplit("/v", 1)[-1]
+    assert older_reading.isdigit() and int(older_reading) == 1
     assert attributes["ce-source"] == "//pmm.kemdikbud.go.id/karya"
     back = decode_pubsub_cloud_event(push_cloud_event(data, attributes), "jadwal.outbox.sapu")
     assert back == event
@@ -29,7 +33,23 @@ def test_event_round_trips_through_pubsub_attributes():
 def test_newer_schema_version_than_consumer_knows_is_undecodable():
     event = make_event("karya", "jadwal.outbox.sapu", JadwalTick(jadwal="uji"))
     data, attributes = event.to_pubsub()
-    attributes["ce-dataschema"] = "jadwal.outbox.sapu/v2"
+    attributes["ce-dataschema"] = "https://guru.pmm.kemdikbud.go.id/skema/jadwal.outbox.sapu/v2"
+    with pytest.raises(UndecodableEvent):
+        decode_pubsub_cloud_event(push_cloud_event(data, attributes), "jadwal.outbox.sapu")
+
+
+@pytest.mark.parametrize("schema", ["jadwal.outbox.sapu/v1", "", "https://x.example/skema/jadwal.outbox.sapu/v1.json"])
+def test_older_and_absent_dataschema_forms_still_decode(schema):
+    """Messages published before the URI form (`<topic>/v1`, still in outboxes and dead letters) decode."""
+    event = make_event("karya", "jadwal.outbox.sapu", JadwalTick(jadwal="uji"))
+    data, attributes = event.to_pubsub()
+    attributes["ce-dataschema"] = schema
+    assert decode_pubsub_cloud_event(push_cloud_event(data, attributes), "jadwal.outbox.sapu") == event
+
+
+def test_unreadable_dataschema_is_undecodable():
+    data, attributes = make_event("karya", "jadwal.outbox.sapu", JadwalTick(jadwal="uji")).to_pubsub()
+    attributes["ce-dataschema"] = "https://guru.pmm.kemdikbud.go.id/skema/jadwal.outbox.sapu/terbaru.json"
     with pytest.raises(UndecodableEvent):
         decode_pubsub_cloud_event(push_cloud_event(data, attributes), "jadwal.outbox.sapu")
 
