@@ -45,7 +45,7 @@ from kinerja.domain.referensi import Dinas, Ptk, RaporPendidikan, Sekolah
 from kinerja.domain.rencana import Rencana
 from kinerja.domain.siklus import Siklus
 from shared.errors import Conflict
-from shared.firestore import Repository, Tx
+from shared.firestore import Repository, Tx, koleksi_kedaluwarsa
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -84,7 +84,9 @@ PENGAWAS = "pengawas"
 IDENTITAS = "identitas"
 DITOLAK = "referensi_ditolak"
 KONFIRMASI = "konfirmasi_periode"
-BERKAS = "berkas"
+# pending uploads expire (TTL field `kedaluwarsa`, set until confirmed; shared/objectstore.py)
+BERKAS = koleksi_kedaluwarsa("kinerja", "berkas", "TTL: an upload not confirmed within a day is deleted from the "
+                                                  "bucket (lifecycle rule on sementara/); its record goes too")
 
 
 def hash_email(email: str) -> str:
