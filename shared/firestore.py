@@ -37,6 +37,17 @@ TTL_FIELD = "kedaluwarsa"
 KOLEKSI_KEDALUWARSA: dict[str, str] = {}
 
 
+# `<service>__<name>.<field>` -> why: fields never queried (maps with arbitrary keys) that infra.sync
+# exempts from single-field indexing (a map's subfields inherit the exemption).
+TANPA_INDEKS: dict[str, str] = {}
+
+
+def tanpa_indeks(service: str, name: str, field: str, why: str) -> str:
+    """Declare a field of ``<service>__<name>`` that is never queried: no index entries are written for it."""
+    TANPA_INDEKS[f"{collection_name(service, name)}.{field}"] = why
+    return name
+
+
 def koleksi_kedaluwarsa(service: str, name: str, why: str) -> str:
     """Declare a collection of pending documents that expire at their ``kedaluwarsa`` timestamp."""
     KOLEKSI_KEDALUWARSA[collection_name(service, name)] = why

@@ -24,6 +24,7 @@ from typing import Any
 
 from shared.errors import Forbidden
 
+KLAIM = "klaim"  # the claims map: read by id only, exempt from indexing (see `tanpa_indeks` in the services)
 KODE_BENTROK = "email_bentrok"
 PESAN_BENTROK = ("Alamat email belajar.id Anda tercatat pada dua data Dapodik yang berbeda, sehingga belum dapat "
                  "dipakai untuk masuk. Minta Operator Sekolah memperbaiki email belajar.id di Dapodik / Verval PTK "
@@ -44,7 +45,7 @@ class Slot:
 
 
 def _klaim_slot(entry: dict[str, Any], slot: Slot) -> dict[str, dict[str, Any]]:
-    klaim = (entry.get("klaim") or {}).get(slot.nama)
+    klaim = (entry.get(KLAIM) or {}).get(slot.nama)
     if klaim is not None:
         return dict(klaim)
     if entry.get(slot.orang):  # an entry from before claims were kept: its owner is the one claim
@@ -61,7 +62,7 @@ def klaim(entry: dict[str, Any] | None, slot: Slot, kunci: str, isi: dict[str, A
         semua.pop(kunci, None)
     else:
         semua[kunci] = {k: isi.get(k) for k in slot.kolom}
-    baru["klaim"] = {**(baru.get("klaim") or {}), slot.nama: semua}
+    baru[KLAIM] = {**(baru.get(KLAIM) or {}), slot.nama: semua}
     bentrok = dict(baru.get("bentrok") or {})
     orang = sorted({str(c.get(slot.orang)) for c in semua.values() if c.get(slot.orang)})
     if len(orang) == 1:

@@ -25,8 +25,8 @@ from typing import Any, Callable, Iterable
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
-from shared.contracts.sinkro import BatchDijadwalkan, ButirSinkro, SinkronisasiBerhasil, SinkronisasiGagal
 from shared import klaim_email
+from shared.contracts.sinkro import BatchDijadwalkan, ButirSinkro, SinkronisasiBerhasil, SinkronisasiGagal
 from shared.errors import DomainError, NotFound
 from shared.events import Event, make_event
 from shared.firestore import (Tx, carry_op_count, collection_name, count, iter_stream, ledger_document, ledger_ref,

@@ -37,7 +37,7 @@ from shared import klaim_email
 from shared.contracts.umpan_balik import UmpanBalikDikirim
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.events import Event, make_event
-from shared.firestore import Tx, collection_name, count, read, read_many, stream
+from shared.firestore import Tx, collection_name, count, read, read_many, stream, tanpa_indeks
 from shared.logs import get_logger
 from shared.models import FrozenModel
 from umpan_balik.domain import kuesioner as kuesioner_domain
@@ -50,7 +50,9 @@ from umpan_balik.domain.validasi import UmpanBalikMasuk, UmpanBalikTervalidasi, 
 
 SERVICE = "umpan_balik"
 TOPIK_DIKIRIM = "umpan_balik.umpan_balik.dikirim"
-KARYA, PTK, IDENTITAS, TAUTAN = "karya", "ptk", "identitas", "tautan"
+KARYA, PTK, TAUTAN = "karya", "ptk", "tautan"
+IDENTITAS = tanpa_indeks(SERVICE, "identitas", klaim_email.KLAIM,
+                         "every record's claim on an e-mail (shared/klaim_email.py), keyed by record id; read by id only")
 PANJANG_TOKEN_MAKS = 200  # karya's tokens are 43 characters; anything far longer is not a link
 UMPAN_BALIK, NOTIFIKASI, PENGHITUNG = "umpan_balik", "notifikasi", "penghitung"
 BATAS_HALAMAN_BAWAAN, BATAS_HALAMAN_MAKS = 20, 50
