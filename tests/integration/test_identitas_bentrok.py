@@ -131,3 +131,24 @@ def test_sinkro_email_dua_ptk_403_bentrok_lalu_pulih(db):
     assert info.value.kode == KODE_BENTROK and info.value.status == 403
     kirim_sk(b | {"email_belajar_id": "lain@belajar.id", "versi": 2})
     assert sk.kenali(db, "sub-x", surel).ptk["ptk_id"] == "ptk-a"
+
+
+def test_sinkro_dua_admin_aktif_satu_email_403_bentrok_lalu_pulih(db):
+    from shared.contracts.referensi_bkn import AdminInstansiDiperbarui
+
+    topik = "referensi.admin_instansi.diperbarui"
+
+    def kirim_admin(**ubah) -> str:
+        payload = AdminInstansiDiperbarui(**({"email": "admin.rebutan@belajar.id", "instansi_ids": ["i-1"],
+                                              "versi": 1} | ubah))
+        return consume(push_cloud_event(make_event("uji", topik, payload)), topic=topik, consumer="uji_admin",
+                       uow=UnitOfWork(db, "sinkro"), effect=sk.terapkan_admin, max_age=timedelta(days=1))
+
+    kirim_admin(admin_id="adm-1")
+    assert sk.kenali(db, "sub-adm", "admin.rebutan@belajar.id").admin["admin_id"] == "adm-1"
+    kirim_admin(admin_id="adm-2")
+    with pytest.raises(DomainError) as info:
+        sk.kenali(db, "sub-adm", "admin.rebutan@belajar.id")
+    assert info.value.kode == KODE_BENTROK
+    kirim_admin(admin_id="adm-1", aktif=False, versi=2)  # one is no longer an admin: the other keeps the address
+    assert sk.kenali(db, "sub-adm", "admin.rebutan@belajar.id").admin["admin_id"] == "adm-2"
