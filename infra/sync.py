@@ -424,6 +424,16 @@ def build_firestore() -> dict[str, Any]:
             fields.append({"key": f"{batas}.kedaluwarsa", "collection": batas, "field": "kedaluwarsa", "ttl": True,
                            "indexed": False, "why": "TTL: a rate-limit window's counter is useless a day after "
                                                     "the window; never queried (documents are read by id)"})
+    from shared.firestore import KOLEKSI_KEDALUWARSA, TANPA_INDEKS, TTL_FIELD
+
+    for service in services():  # pending things (uploads, OAuth attempts) declared with koleksi_kedaluwarsa
+        load_main(service)
+    for koleksi, why in sorted(KOLEKSI_KEDALUWARSA.items()):
+        fields.append({"key": f"{koleksi}.{TTL_FIELD}", "collection": koleksi, "field": TTL_FIELD, "ttl": True,
+                       "indexed": False, "why": why})
+    for key, why in sorted(TANPA_INDEKS.items()):
+        koleksi, _, field = key.partition(".")
+        fields.append({"key": key, "collection": koleksi, "field": field, "ttl": False, "indexed": False, "why": why})
     composite = _load_json(INDEXES)["composite"]
     for i, idx in enumerate(composite):
         idx.setdefault("key", f"{idx['collection']}:" + ",".join(f"{f['field']}:{f.get('order', 'ARRAY')}"

@@ -28,6 +28,42 @@ M = TypeVar("M")
 
 LEDGER_TTL = timedelta(days=14)
 
+# The Firestore TTL field of every collection that holds pending things (ledger, rate-limit windows,
+# unconfirmed uploads, OAuth attempts). Firestore deletes a document some time (up to ~a day) after
+# this timestamp; a document whose field is null or absent is never deleted (a confirmed upload).
+TTL_FIELD = "kedaluwarsa"
+# `<service>__<name>` -> why: the collections of pending things declared with `koleksi_kedaluwarsa`;
+# `python -m infra.sync` gives each a TTL policy on TTL_FIELD (infra/generated/firestore.json).
+KOLEKSI_KEDALUWARSA: dict[str, str] = {}
+
+
+# `<service>__<name>.<field>` -> why: fields never queried (maps with arbitrary keys) that infra.sync
+# exempts from single-field indexing (a map's subfields inherit the exemption).
+TANPA_INDEKS: dict[str, str] = {}
+
+
+def tanpa_indeks(service: str, name: str, field: str, why: str) -> str:
+    """Declare a field of ``<service>__<name>`` that is never queried: no index entries are written for it."""
+    TANPA_INDEKS[f"{collection_name(service, name)}.{field}"] = why
+    return name
+
+
+def koleksi_kedaluwarsa(service: str, name: str, why: str) -> str:
+    """Declare a collection of pending documents that expire at their ``kedaluwarsa`` timestamp."""
+    KOLEKSI_KEDALUWARSA[collection_name(service, name)] = why
+    return name
+
+
+def dengan_kedaluwarsa(data: dict[str, Any], kapan: Any) -> dict[str, Any]:
+    """``data`` with the TTL field as a native timestamp (``model_dump(mode="json")`` would make it a
+    string, which TTL ignores); ``kapan=None`` clears it, so the document is kept."""
+    return data | {TTL_FIELD: kapan}
+
+
+def tanpa_kedaluwarsa(data: dict[str, Any]) -> dict[str, Any]:
+    """The stored document without the TTL field (models that forbid unknown fields read this)."""
+    return {k: v for k, v in data.items() if k != TTL_FIELD}
+
 
 @functools.cache
 def firestore_client(project_id: str, database: str = "(default)") -> firestore.Client:
@@ -352,5 +388,5 @@ def ledger_ref(db: firestore.Client, service: str, consumer: str, event_id: str)
 
 def ledger_document(consumer: str, event: Event[Any]) -> dict[str, Any]:
     now = utcnow()
-    # `kedaluwarsa` is the Firestore TTL field: the ledger only has to outlive redeliveries.
-    return {"consumer": consumer, "topic": event.topic, "diproses": now, "kedaluwarsa": now + LEDGER_TTL}
+    # the ledger only has to outlive redeliveries
+    return dengan_kedaluwarsa({"consumer": consumer, "topic": event.topic, "diproses": now}, now + LEDGER_TTL)

@@ -10,10 +10,21 @@ from __future__ import annotations
 import base64
 import functools
 from dataclasses import dataclass
+from datetime import timedelta
 
 from shared.errors import DomainError
 
 PRESIGN_SECONDS = 15 * 60
+# Unconfirmed uploads are written under this prefix and moved to their own key on confirm; the bucket's
+# lifecycle rule (infra/modules/storage/main.tf, `age` in days) deletes what is left here, so an upload
+# nobody confirmed disappears and a confirmed one never matches. Checked by tests/infra.
+PREFIX_SEMENTARA = "sementara/"
+UNGGAHAN_BERLAKU = timedelta(days=1)  # the rule's age: a pending upload's record expires with its object
+
+
+def kunci_sementara(kunci: str) -> str:
+    """Where the browser uploads the object that will live at ``kunci`` once confirmed."""
+    return PREFIX_SEMENTARA + kunci
 
 
 @dataclass(frozen=True)
@@ -99,3 +110,10 @@ class ObjectStore:
             raise DomainError("checksum_berkas_berbeda",
                               "Isi berkas tidak cocok dengan checksum-nya. Unggah ulang berkasnya.", status=409)
         return StoredObject(kunci=kunci, ukuran=ukuran, jenis=jenis, md5_base64=md5_base64)
+
+    def pindahkan(self, dari: str, ke: str) -> None:
+        """Move a confirmed upload out of the temporary prefix (server-side copy, then delete; both are
+        idempotent, so a retried confirm or two racing ones end the same)."""
+        self.client.copy_object(Bucket=self.bucket, Key=ke, CopySource={"Bucket": self.bucket, "Key": dari},
+                                MetadataDirective="COPY")
+        self.client.delete_object(Bucket=self.bucket, Key=dari)

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 import requests
+from google.cloud.firestore_v1.base_query import FieldFilter
 
 from local.identity import mint
 
@@ -46,3 +47,29 @@ def test_karya_keys_by_sub_and_does_not_bind_the_address(as_user):
     for sub in (f"a-{uuid.uuid4().hex[:8]}", f"b-{uuid.uuid4().hex[:8]}"):
         r = as_user(sub, email).get("/v1/karya/saya")
         assert r.status_code == 200, r.text
+
+
+def test_an_address_two_dapodik_records_list_is_quarantined_until_one_drops_it(stack, as_user):
+    """Two PTK records list one belajar.id address (a typo, or on purpose): sign-in answers 403
+    `email_bentrok` naming the Operator Sekolah and Dapodik, for either person; when the newer version of
+    one record drops the address, the other owns it."""
+    from tests.e2e.test_kinerja_alur import db, terbitkan, tunggu_ptk
+    from tests.unit.kinerja import contoh as c
+
+    u, npsn = c.unik(), c.npsn_baru()
+    surel = c.email(f"rebutan{u}")
+    a, b = f"rebut-a-{u}", f"rebut-b-{u}"
+    terbitkan(stack, c.event("referensi.ptk.diperbarui", c.ptk(b, npsn, urut=31, surel=surel)),
+              c.event("referensi.ptk.diperbarui", c.ptk(a, npsn, urut=32, surel=surel)))
+    tunggu_ptk(stack, a)
+    tunggu_ptk(stack, b)
+    body = problem(as_user(f"sub-{u}", surel).get("/v1/kinerja/saya"), 403, "email_bentrok")
+    assert "Operator Sekolah" in body["pesan"] and "Dapodik" in body["pesan"]
+    assert a not in str(body) and b not in str(body)  # the other record is not disclosed
+    ditolak = [d.to_dict() for d in db(stack).collection("kinerja__referensi_ditolak")
+               .where(filter=FieldFilter("kode", "==", "email_bentrok")).stream()]
+    assert any(sorted(d["kunci"]) == [f"ptk/{a}", f"ptk/{b}"] for d in ditolak)  # the operators see it
+    terbitkan(stack, c.event("referensi.ptk.diperbarui", c.ptk(b, npsn, versi=2, urut=31, surel=c.email(f"b{u}"))))
+    tunggu_ptk(stack, b, versi=2)
+    r = as_user(f"sub-{u}", surel).get("/v1/kinerja/saya")
+    assert r.status_code == 200 and r.json()["ptk_id"] == a, r.text

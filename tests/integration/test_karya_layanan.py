@@ -126,7 +126,26 @@ def test_k3_state_sekali_pakai_dan_terikat_pengguna_yang_memulai(p):
     with pytest.raises(DomainError) as basi:
         service.selesaikan_hubungkan(p, "guru-1", code=q2["code"], state=q2["state"], error=None,
                                      now=T0 + timedelta(minutes=11))
-    assert kode(basi) == "state_kedaluwarsa"
+    assert kode(basi) == "state_kedaluwarsa" and basi.value.status == 410
+
+
+def test_k3_permintaan_login_tertunda_punya_ttl_dan_hilangnya_dijawab_jelas(p, db):
+    """The pending attempt (PKCE verifier) carries the TTL field as a timestamp; once Firestore deleted
+    it, the callback answers a problem with a kode (410 for the expired state), never a 500."""
+    from karya.domain.oauth import BERLAKU_STATE
+
+    mulai = service.mulai_hubungkan(p, "guru-1", T0)
+    ref = db.collection("karya__otorisasi").document(mulai.permintaan.nonce)
+    assert ref.get().to_dict()["kedaluwarsa"] == T0 + BERLAKU_STATE  # native: TTL ignores strings
+    q = browser_consent(mulai.url, "akun-sari")
+    ref.delete()  # what the TTL policy does after expiry
+    with pytest.raises(DomainError) as basi:
+        service.selesaikan_hubungkan(p, "guru-1", code=q["code"], state=q["state"], error=None,
+                                     now=T0 + BERLAKU_STATE)
+    assert (kode(basi), basi.value.status) == ("state_kedaluwarsa", 410)
+    with pytest.raises(DomainError) as hilang:  # deleted early (not by TTL): still a clear 400, not a 500
+        service.selesaikan_hubungkan(p, "guru-1", code=q["code"], state=q["state"], error=None, now=T0)
+    assert (kode(hilang), hilang.value.status) == ("state_tidak_valid", 400)
 
 
 def test_k3_akun_google_tanpa_kanal_diarahkan_ke_panduan_dan_tidak_disimpan(p, db):

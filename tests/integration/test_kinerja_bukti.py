@@ -78,7 +78,7 @@ def test_p9_rekap_kehadiran_xlsx_hanya_dokumen_sekolah_dan_konfirmasi_memeriksa_
     for isi, jenis, harapan in ((ISI_XLSX, "application/pdf", "jenis_berkas_berbeda"),
                                 (ISI_XLSX + b"x", XLSX, "ukuran_berkas_berbeda")):
         b2, _ = berkas.minta_unggah(u, store, KS, m, BATAS, DETIK, FEB)
-        store.client.put_object(Bucket=store.bucket, Key=b2.object_key, Body=isi, ContentType=jenis)
+        store.client.put_object(Bucket=store.bucket, Key=b2.kunci_unggah, Body=isi, ContentType=jenis)
         assert kode(berkas.konfirmasi, u, store, KS, b2.berkas_id, b2.versi, FEB) == harapan
     dok = berkas.dokumen_sekolah(u, GURU, npsn)
     assert [(d.kategori.value, d.jenis) for d in dok] == [("rekap_kehadiran", XLSX)]  # what teachers see
@@ -110,3 +110,39 @@ def test_p9_surat_keterangan_selesai_pelatihan_mandiri_sebagai_bukti_topik(db, s
     assert kode(minta, materi_id=None) == "materi_bukti_tidak_dikenal"
     assert kode(minta, item_id="pemimpin_komunitas_belajar") == "bukti_khusus_tidak_sesuai"
     assert kode(minta, bukti_khusus=None) == "bukti_khusus_wajib"
+
+
+def test_unggahan_ke_sementara_dipindah_saat_konfirmasi_yang_kedaluwarsa_410(db, store):  # noqa: F811
+    """Unconfirmed uploads live under sementara/ (the bucket deletes them after a day) and their record
+    carries the TTL field; confirm moves the object to its own key and clears the field; a confirm after
+    the day answers 410 ``unggahan_kedaluwarsa``, never a 500."""
+    from datetime import timedelta
+
+    from shared.objectstore import PREFIX_SEMENTARA, UNGGAHAN_BERLAKU
+
+    npsn, u = sekolah(db), uow(db)
+    m = berkas.PermintaanUnggah(tujuan=Tujuan.DOKUMEN_SEKOLAH, nama_berkas="rekap.xlsx", jenis=XLSX,
+                                ukuran=len(ISI_XLSX), md5_base64=md5(ISI_XLSX), npsn=npsn, kategori=Kat.REKAP_KEHADIRAN)
+    b, tiket = berkas.minta_unggah(u, store, KS, m, BATAS, DETIK, FEB)
+    assert tiket.kunci == b.kunci_unggah == PREFIX_SEMENTARA + b.object_key
+    mentah = db.collection("kinerja__berkas").document(b.berkas_id).get().to_dict()
+    assert mentah["kedaluwarsa"] == FEB + UNGGAHAN_BERLAKU  # a native timestamp: TTL ignores strings
+    assert put(tiket, ISI_XLSX).status_code == 200
+    ok = berkas.konfirmasi(u, store, KS, b.berkas_id, b.versi, FEB + timedelta(hours=23))
+    assert ok.status.value == "terkonfirmasi"
+    assert db.collection("kinerja__berkas").document(b.berkas_id).get().to_dict()["kedaluwarsa"] is None
+    kunci = [o["Key"] for o in store.client.list_objects_v2(Bucket=store.bucket).get("Contents", [])]
+    assert b.object_key in kunci and b.kunci_unggah not in kunci
+    # the same confirm again (a retry) answers the confirmed record
+    assert berkas.konfirmasi(u, store, KS, b.berkas_id, ok.versi, FEB + timedelta(days=3)).versi == ok.versi
+    # a retry after the move but before the record was saved finds the object at its own key
+    b3, t3 = berkas.minta_unggah(u, store, KS, m, BATAS, DETIK, FEB)
+    assert put(t3, ISI_XLSX).status_code == 200
+    store.pindahkan(b3.kunci_unggah, b3.object_key)
+    assert berkas.konfirmasi(u, store, KS, b3.berkas_id, b3.versi, FEB).status.value == "terkonfirmasi"
+    # not confirmed within the day: 410 with its kode, whether or not the object is still there
+    b2, t2 = berkas.minta_unggah(u, store, KS, m, BATAS, DETIK, FEB)
+    assert put(t2, ISI_XLSX).status_code == 200
+    with pytest.raises(DomainError) as info:
+        berkas.konfirmasi(u, store, KS, b2.berkas_id, b2.versi, FEB + UNGGAHAN_BERLAKU)
+    assert (info.value.kode, info.value.status) == ("unggahan_kedaluwarsa", 410)

@@ -76,8 +76,9 @@ def mulai_otorisasi(ctx: Ctx):
 @api.route("GET", "/youtube/callback", query=CallbackQuery, response=AkunView, status=201,
            batas=BATAS_YOUTUBE,
            summary="OAuth callback: code + state of the signed-in user; stores the account (K3, K4)",
-           errors={400: "state_tidak_valid, state_kedaluwarsa, login_youtube_dibatalkan, kode_otorisasi_tidak_valid",
+           errors={400: "state_tidak_valid, login_youtube_dibatalkan, kode_otorisasi_tidak_valid",
                    403: "state_pengguna_lain, izin_youtube_tidak_diberikan", 409: "state_sudah_dipakai",
+                   410: "state_kedaluwarsa (the login attempt expired; its pending request is deleted by TTL)",
                    422: "kanal_youtube_tidak_ada (with panduan_unggah)"})
 def callback(ctx: Ctx):
     q = ctx.query

@@ -40,7 +40,8 @@ from shared.contracts.karya import (
 )
 from shared.errors import Conflict, DomainError, NotFound
 from shared.events import make_event
-from shared.firestore import Repository, Tx, collection_name, count_writes, read, read_many, stream
+from shared.firestore import (Repository, Tx, collection_name, count_writes, dengan_kedaluwarsa, koleksi_kedaluwarsa,
+                              read, read_many, stream, tanpa_kedaluwarsa)
 from shared.logs import get_logger
 from shared.models import Identifier, StrictModel
 
@@ -101,7 +102,9 @@ class HitunganUmpanBalik(StrictModel):
 akun_repo = Repository(AkunYoutube, "akun_youtube")
 draf_repo = Repository(DrafTersimpan, "draf")
 karya_repo = Repository(KaryaTersimpan, "karya")
-OTORISASI = "otorisasi"
+# a started login holds the PKCE verifier: it is deleted (TTL) once its state has expired, used or not
+OTORISASI = koleksi_kedaluwarsa(SERVICE, "otorisasi", "TTL: a pending YouTube login (PKCE verifier) is useless "
+                                                      "after its state expires (about ten minutes); read by id only")
 TAUTAN = "tautan"
 UMPAN_BALIK = "umpan_balik"
 KUOTA = "kuota_youtube"
@@ -235,7 +238,8 @@ def mulai_hubungkan(p: Any, pelaku: str, now: datetime) -> MulaiOtorisasi:
                             redirect_uri=p.redirect_uri, sekarang=_utc(now), auth_uri=p.google.auth_uri)
 
     def work(tx: Tx) -> None:
-        tx.create(tx.ref(OTORISASI, mulai.permintaan.nonce), mulai.permintaan.model_dump(mode="json"))
+        tx.create(tx.ref(OTORISASI, mulai.permintaan.nonce),
+                  dengan_kedaluwarsa(mulai.permintaan.model_dump(mode="json"), mulai.permintaan.kedaluwarsa_pada))
 
     p.uow.run(work)
     return mulai
@@ -251,8 +255,8 @@ def _pakai_permintaan(p: Any, pelaku: str, state: str, now: datetime) -> Permint
         if raw is None:
             raise DomainError("state_tidak_valid", "Permintaan login YouTube tidak valid. Ulangi dengan klik "
                               "'Login dengan akun YouTube'.", status=400)
-        dipakai = PermintaanOtorisasi.model_validate(raw).pakai(pelaku, now)
-        tx.set(ref, dipakai.model_dump(mode="json"))
+        dipakai = PermintaanOtorisasi.model_validate(tanpa_kedaluwarsa(raw)).pakai(pelaku, now)
+        tx.set(ref, dengan_kedaluwarsa(dipakai.model_dump(mode="json"), dipakai.kedaluwarsa_pada))
         return dipakai
 
     return p.uow.run(work)

@@ -352,7 +352,10 @@ def minta_unggah(ctx: Ctx):
 
 
 @rute("POST", "/berkas/<berkas_id>/konfirmasi", body=VersiBody, response=BerkasView,
-      summary="Konfirmasi unggahan: ukuran, jenis, checksum diperiksa sebelum dilampirkan (P9)")
+      summary="Konfirmasi unggahan: ukuran, jenis, checksum diperiksa sebelum dilampirkan (P9)",
+      errors={404: "berkas_tidak_ditemukan", 409: "berkas_belum_diunggah, ukuran_berkas_berbeda, jenis_berkas_berbeda, "
+                                                  "checksum_berkas_berbeda, versi_tidak_cocok",
+              410: "unggahan_kedaluwarsa (not confirmed within a day: the upload was deleted, upload again)"})
 def konfirmasi_berkas(ctx: Ctx, berkas_id: str):
     p = _p()
     b = berkas.konfirmasi(p.uow, p.berkas, ctx.user.email, berkas_id, ctx.body.versi, ctx.now)

@@ -33,10 +33,11 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 from google.cloud.firestore_v1.base_query import FieldFilter
 
+from shared import klaim_email
 from shared.contracts.umpan_balik import UmpanBalikDikirim
 from shared.errors import DomainError, Forbidden, NotFound
 from shared.events import Event, make_event
-from shared.firestore import Tx, collection_name, count, read, read_many, stream
+from shared.firestore import Tx, collection_name, count, read, read_many, stream, tanpa_indeks
 from shared.logs import get_logger
 from shared.models import FrozenModel
 from umpan_balik.domain import kuesioner as kuesioner_domain
@@ -49,7 +50,9 @@ from umpan_balik.domain.validasi import UmpanBalikMasuk, UmpanBalikTervalidasi, 
 
 SERVICE = "umpan_balik"
 TOPIK_DIKIRIM = "umpan_balik.umpan_balik.dikirim"
-KARYA, PTK, IDENTITAS, TAUTAN = "karya", "ptk", "identitas", "tautan"
+KARYA, PTK, TAUTAN = "karya", "ptk", "tautan"
+IDENTITAS = tanpa_indeks(SERVICE, "identitas", klaim_email.KLAIM,
+                         "every record's claim on an e-mail (shared/klaim_email.py), keyed by record id; read by id only")
 PANJANG_TOKEN_MAKS = 200  # karya's tokens are 43 characters; anything far longer is not a link
 UMPAN_BALIK, NOTIFIKASI, PENGHITUNG = "umpan_balik", "notifikasi", "penghitung"
 BATAS_HALAMAN_BAWAAN, BATAS_HALAMAN_MAKS = 20, 50
@@ -253,13 +256,17 @@ def _karya_dari_tautan_tx(tx: Tx, token: str) -> str:
 
 # --- 2. consumer: PTK reference (role of a giver) ------------------------------------------
 
+SLOT_PTK = klaim_email.Slot("ptk", orang="ptk_id", kunci="ptk_id", kolom=("ptk_id", "peran", "nama", "versi"))
+
+
 def peran_dari_ptk(jabatan: str, plt: list[Any]) -> PeranPemberi:
     """kepala sekolah (definitive or Plt.) or guru (guru, guru BK, anything else)."""
     return "kepala_sekolah" if jabatan.strip().lower() == "kepala_sekolah" or plt else "guru"
 
 
 def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
-    """`referensi.ptk.diperbarui`: role and name by e-mail hash; newest `versi` wins.
+    """`referensi.ptk.diperbarui`: role and name by e-mail hash; newest `versi` wins; an address two
+    PTK records list is quarantined (nobody's role) until one of them drops it.
     Only the role, the name and the e-mail hashes are kept (no NIP, NIK, birth date, e-mail)."""
     d = event.data
     ref = tx.ref(PTK, d.ptk_id)
@@ -269,15 +276,15 @@ def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
     emails = [e for e in [d.email_belajar_id, *d.email_belajar_id_lain] if e and "@" in e]
     hash_baru = sorted({hash_email(e) for e in emails})
     hash_lama = (lama or {}).get("email_hash", [])
-    lama_refs = {h: tx.ref(IDENTITAS, h) for h in hash_lama if h not in hash_baru}
-    pemilik_lama = tx.get_many(lama_refs.values()) if lama_refs else {}
-    # --- writes
+    hashes = list(dict.fromkeys([*hash_lama, *hash_baru]))
+    entri = tx.get_many([tx.ref(IDENTITAS, h) for h in hashes]) if hashes else {}
+    # --- writes: each address gets this record's claim (or loses it); two persons on one address
+    # quarantine it for both (shared/klaim_email.py), whatever the arrival order
     peran = peran_dari_ptk(d.jabatan, d.plt)
-    for h, r in lama_refs.items():
-        if (pemilik_lama.get(h) or {}).get("ptk_id") == d.ptk_id:  # the address moved to someone else: keep theirs
-            tx.set(r, {"ptk_id": None, "peran": None, "nama": None, "versi": d.versi})
-    for h in hash_baru:
-        tx.set(tx.ref(IDENTITAS, h), {"ptk_id": d.ptk_id, "peran": peran, "nama": d.nama, "versi": d.versi})
+    isi = {"ptk_id": d.ptk_id, "peran": peran, "nama": d.nama, "versi": d.versi}
+    for h in hashes:
+        tx.set(tx.ref(IDENTITAS, h), klaim_email.klaim(entri.get(h), SLOT_PTK, d.ptk_id,
+                                                       isi if h in hash_baru else None))
     tx.set(ref, {"ptk_id": d.ptk_id, "peran": peran, "nama": d.nama, "versi": d.versi, "email_hash": hash_baru})
 
 
@@ -338,6 +345,7 @@ def kirim_umpan_balik(p: Any, pelaku: str, email: str | None, token: str, masuk:
         kuesioner = kuesioner_domain.kuesioner_terkini(karya.kategori)
         valid = validasi_umpan_balik(masuk, kuesioner)  # raises before any write (U3 moderation included)
         identitas = found.get(hash_email(email)) if email else None
+        klaim_email.periksa(identitas)  # an address two Dapodik records list speaks for neither
         peran: PeranPemberi = (identitas or {}).get("peran") or "guru"
         ub = UmpanBalik(id=ub_id, karya_id=karya_id, pemilik_karya_id=karya.pemilik_id, karya_judul=karya.judul,
                         pemberi_id=pelaku, pemberi_peran=peran, pemberi_nama=(identitas or {}).get("nama"),

@@ -141,7 +141,7 @@ def _kedaluwarsa() -> DomainError:
     return DomainError(
         "state_kedaluwarsa",
         "Waktu login YouTube sudah habis. Ulangi dengan klik 'Login dengan akun YouTube'.",
-        status=400,
+        status=410,  # gone: the pending attempt (PKCE verifier) expired and is deleted by TTL
     )
 
 

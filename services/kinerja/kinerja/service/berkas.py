@@ -31,9 +31,9 @@ from kinerja.domain.rencana import StatusRencana
 from kinerja.domain.siklus import Tahap, pastikan_periode_terbuka, pastikan_siklus_aktif, periksa_jendela, tanggal_lokal
 from kinerja.service import akses, repo
 from shared.errors import DomainError, Forbidden, NotFound
-from shared.firestore import Tx, UnitOfWork
+from shared.firestore import Tx, UnitOfWork, dengan_kedaluwarsa
 from shared.models import FrozenModel, Identifier, Nama
-from shared.objectstore import ObjectStore, UploadTicket, md5_base64_to_hex
+from shared.objectstore import UNGGAHAN_BERLAKU, ObjectStore, UploadTicket, kunci_sementara, md5_base64_to_hex
 
 # Allowed formats (P9: "PDF, DOCX, PPTX, JPG, PNG"): content type -> extensions.
 JENIS_DIIZINKAN: dict[str, tuple[str, ...]] = {
@@ -84,14 +84,35 @@ class Berkas(FrozenModel):
     jenis: str
     ukuran: int = Field(gt=0)
     md5_base64: str
-    object_key: str
+    object_key: str  # where the confirmed file lives
+    kunci_unggah: str | None = None  # where the browser uploads it (under sementara/); None: object_key (older rows)
     status: StatusBerkas = StatusBerkas.MENUNGGU_UNGGAHAN
     dibuat_pada: AwareDatetime
     dikonfirmasi_pada: AwareDatetime | None = None
+    # the Firestore TTL field of a pending upload (written natively by BerkasRepo, not in the JSON dump);
+    # None once confirmed, so a confirmed record is never deleted
+    kedaluwarsa: AwareDatetime | None = Field(default=None, exclude=True)
     versi: int = Field(default=1, ge=1)
 
 
-berkas_repo = repo.AggregateRepo(Berkas, repo.BERKAS, id_field="berkas_id")
+class BerkasRepo(repo.AggregateRepo[Berkas]):
+    """Berkas with the TTL field as a timestamp: set while waiting for the upload, cleared on confirm."""
+
+    def _dokumen(self, obj: Berkas) -> dict:
+        menunggu = obj.status is StatusBerkas.MENUNGGU_UNGGAHAN
+        return dengan_kedaluwarsa(obj.model_dump(mode="json"), obj.kedaluwarsa if menunggu else None)
+
+    def add(self, tx: Tx, obj: Berkas) -> Berkas:
+        tx.create(self.ref(tx, obj.berkas_id), self._dokumen(obj))
+        return obj
+
+    def save(self, tx: Tx, obj: Berkas) -> Berkas:
+        obj = obj.model_copy(update={"versi": obj.versi + 1})
+        tx.set(self.ref(tx, obj.berkas_id), self._dokumen(obj))
+        return obj
+
+
+berkas_repo = BerkasRepo(Berkas, repo.BERKAS, id_field="berkas_id")
 
 
 def periksa_format(nama_berkas: str, jenis: str, ukuran: int, batas: int, tujuan: "TujuanBerkas | None" = None,
@@ -197,19 +218,23 @@ def minta_unggah(uow: UnitOfWork, store: ObjectStore, email: str | None, m: Perm
             npsn, siklus_id = _pastikan_bisa_unggah_siklus(tx, aktor, m, now), m.siklus_id
         bid = uuid.uuid4().hex
         folder = siklus_id or "sekolah"
+        kunci = f"kinerja/{npsn}/{folder}/{m.tujuan.value}/{bid}.{ext}"
         berkas = Berkas(berkas_id=bid, tujuan=m.tujuan, pemilik_id=aktor.id, npsn=npsn, siklus_id=siklus_id,
                         item_id=m.item_id if m.tujuan in (TujuanBerkas.BUKTI_PENGEMBANGAN_KOMPETENSI,
                                                           TujuanBerkas.BUKTI_TUGAS_TAMBAHAN) else None,
                         kategori=m.kategori if m.tujuan is TujuanBerkas.DOKUMEN_SEKOLAH else None,
                         bukti_khusus=m.bukti_khusus, materi_id=m.materi_id,
                         nama_berkas=m.nama_berkas, jenis=m.jenis, ukuran=m.ukuran, md5_base64=m.md5_base64,
-                        object_key=f"kinerja/{npsn}/{folder}/{m.tujuan.value}/{bid}.{ext}", dibuat_pada=now)
+                        object_key=kunci, kunci_unggah=kunci_sementara(kunci), dibuat_pada=now,
+                        kedaluwarsa=now + UNGGAHAN_BERLAKU)
         return berkas_repo.add(tx, berkas)
 
     md5_base64_to_hex(m.md5_base64)
     berkas = uow.run(work)
-    tiket = store.presign_put(berkas.object_key, berkas.jenis, berkas.ukuran, berkas.md5_base64,
-                              expires=berlaku_detik)
+    assert berkas.kunci_unggah is not None
+    # an upload URL never outlives the record it is confirmed against
+    tiket = store.presign_put(berkas.kunci_unggah, berkas.jenis, berkas.ukuran, berkas.md5_base64,
+                              expires=min(berlaku_detik, int(UNGGAHAN_BERLAKU.total_seconds())))
     return berkas, tiket
 
 
@@ -228,7 +253,12 @@ def konfirmasi(uow: UnitOfWork, store: ObjectStore, email: str | None, berkas_id
     berkas = uow.run(baca)
     if berkas.status is StatusBerkas.TERKONFIRMASI:
         return berkas
-    store.confirm(berkas.object_key, berkas.jenis, berkas.ukuran, berkas.md5_base64)
+    if berkas.kedaluwarsa is not None and now >= berkas.kedaluwarsa:
+        # the bucket's lifecycle rule deletes the upload at this age; the record goes by TTL
+        raise DomainError("unggahan_kedaluwarsa",
+                          "Batas waktu konfirmasi unggahan ini sudah lewat (1 hari) dan berkasnya sudah dihapus. "
+                          "Unggah ulang berkasnya, lalu konfirmasi.", status=410, berkas_id=berkas_id)
+    _pindahkan_unggahan(store, berkas)
 
     def simpan(tx: Tx) -> Berkas:
         terkini = berkas_repo.get(tx, berkas_id)  # the uploader was authorised above (pemilik_id never changes)
@@ -239,6 +269,26 @@ def konfirmasi(uow: UnitOfWork, store: ObjectStore, email: str | None, berkas_id
         return berkas_repo.save(tx, terkini.model_copy(update={"status": StatusBerkas.TERKONFIRMASI,
                                                                 "dikonfirmasi_pada": now}))
     return uow.run(simpan)
+
+
+def _pindahkan_unggahan(store: ObjectStore, berkas: Berkas) -> None:
+    """Check the uploaded object and move it to its own key, out of reach of the lifecycle rule. A
+    retry after the move (the record not yet saved) finds it at its own key already."""
+    sementara = berkas.kunci_unggah or berkas.object_key
+    if sementara == berkas.object_key:  # a record from before uploads went to sementara/
+        store.confirm(berkas.object_key, berkas.jenis, berkas.ukuran, berkas.md5_base64)
+        return
+    try:
+        store.confirm(sementara, berkas.jenis, berkas.ukuran, berkas.md5_base64)
+    except DomainError as exc:
+        if exc.kode != "berkas_belum_diunggah":
+            raise
+        try:
+            store.confirm(berkas.object_key, berkas.jenis, berkas.ukuran, berkas.md5_base64)
+        except DomainError:
+            raise exc from None
+        return
+    store.pindahkan(sementara, berkas.object_key)
 
 
 def url_unduh(store: ObjectStore, berkas: Berkas, berlaku_detik: int) -> str:

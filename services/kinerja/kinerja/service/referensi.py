@@ -20,12 +20,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from google.cloud import firestore
 from pydantic import BaseModel, ValidationError
 
 from kinerja.domain import siklus as siklus_domain
 from kinerja.domain.referensi import Dinas, Pengawas, Ptk, RaporPendidikan, Sekolah, lebih_baru, periksa_email_belajar_id
 from kinerja.service import repo
+from shared import klaim_email
 from shared.errors import DomainError
 from shared.events import Event
 from shared.firestore import Tx
@@ -66,6 +66,45 @@ def _tolak(tx: Tx, event: Event[Any], kunci: str, kode: str, pesan: str, **lain:
                                                    "event_id": event.id})
 
 
+# one role per slot: the same person as PTK and as pengawas is not a collision (shared/klaim_email.py)
+SLOT_PTK = klaim_email.Slot("ptk", orang="ptk_id", kunci="ptk_id", kolom=("ptk_id",))
+SLOT_DINAS = klaim_email.Slot("kepala_dinas", orang="kepala_dinas_id", kunci="dinas_id",
+                              kolom=("kepala_dinas_id", "dinas_id"))
+SLOT_PENGAWAS = klaim_email.Slot("pengawas", orang="pengawas_id", kunci="pengawas_id",
+                                 kolom=("pengawas_id", "pengawas_dinas_id"))
+
+
+def _baca_identitas(tx: Tx, hashes: list[str]) -> dict[str, dict[str, Any] | None]:
+    """The identity entries a record touches, read before any write (the claim rule needs them)."""
+    unik = list(dict.fromkeys(hashes))
+    return tx.get_many([tx.ref(repo.IDENTITAS, h) for h in unik]) if unik else {}
+
+
+def _tulis_klaim(tx: Tx, event: Event[Any], entri: dict[str, dict[str, Any] | None], h: str,
+                 slot: klaim_email.Slot, kunci: str, isi: dict[str, Any] | None) -> None:
+    """Apply one record's claim on one address (``klaim_email.klaim``) and keep the operators' view in
+    step: while the address is quarantined a ``referensi_ditolak`` entry (one per address and role, kode
+    ``email_bentrok``) names the records that list it; it is removed when the collision clears."""
+    sebelum = klaim_email.bentrok(entri.get(h)).get(slot.nama)
+    baru = klaim_email.klaim(entri.get(h), slot, kunci, isi)
+    entri[h] = baru
+    tx.set(tx.ref(repo.IDENTITAS, h), baru)
+    sesudah = klaim_email.bentrok(baru).get(slot.nama)
+    if sesudah == sebelum:
+        return
+    ref = tx.ref(repo.DITOLAK, f"{klaim_email.KODE_BENTROK}-{slot.nama}-{h[:32]}")
+    if not sesudah:
+        tx.delete(ref)
+        return
+    tx.set(ref, {"topic": event.topic, "kunci": [f"{slot.nama}/{i}" for i in sesudah], "kode": klaim_email.KODE_BENTROK,
+                 "pesan": f"Email belajar.id yang sama tercatat pada {len(sesudah)} data {slot.nama} berbeda: "
+                          f"{', '.join(sesudah)}. Email ini tidak dipakai sampai hanya satu data yang mencantumkannya.",
+                 "aktor": "operator_sekolah", "tindak_lanjut": klaim_email.TINDAK_LANJUT_BENTROK,
+                 "email_hash": [h], "event_time": event.time, "diterima_pada": datetime.now(timezone.utc)})
+    log.warning("e-mail collision quarantined", extra={"topic": event.topic, "slot": slot.nama,
+                                                       "jumlah": len(sesudah), "event_id": event.id})
+
+
 def _email_valid(alamat: list[str | None]) -> list[str]:
     hasil = []
     for a in alamat:
@@ -104,14 +143,16 @@ def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
         return  # older or same version: out-of-order or replay
     periode = siklus_domain.periode_untuk_tanggal(siklus_domain.tanggal_lokal(event.time))
     siklus = repo.siklus_repo.get(tx, siklus_domain.siklus_id(ptk.ptk_id, periode))
-    # --- writes
     hash_baru = [repo.hash_email(e) for e in _email_valid([ptk.email_belajar_id, *lain])]
     hash_lama = (lama_doc or {}).get("email_hash", [])
+    entri = _baca_identitas(tx, [*hash_lama, *hash_baru])
+    # --- writes
     for h in hash_lama:
         if h not in hash_baru:
-            tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": None}, merge=True)
+            _tulis_klaim(tx, event, entri, h, SLOT_PTK, ptk.ptk_id, None)
     for h in hash_baru:
-        tx.set(tx.ref(repo.IDENTITAS, h), {"ptk_id": ptk.ptk_id, "ptk_ditolak": firestore.DELETE_FIELD}, merge=True)
+        entri[h] = {k: v for k, v in (entri.get(h) or {}).items() if k != "ptk_ditolak"}
+        _tulis_klaim(tx, event, entri, h, SLOT_PTK, ptk.ptk_id, {"ptk_id": ptk.ptk_id})
     disimpan = ptk.model_copy(update={"email_belajar_id": None})
     tx.set(ref, {"data": disimpan.model_dump(mode="json"), "npsn_induk": ptk.npsn_induk, "email_hash": hash_baru,
                  "diterima_pada": datetime.now(timezone.utc)})
@@ -150,7 +191,7 @@ def terapkan_rapor(tx: Tx, event: Event[Any]) -> None:
 
 def _terapkan_dengan_identitas(tx: Tx, event: Event[Any], model: type, koleksi: str, id_field: str,
                                email_field: str, diindeks: Callable[[Any], bool],
-                               isi: Callable[[Any], dict[str, str | None]]) -> None:
+                               isi: Callable[[Any], dict[str, str | None]], slot: klaim_email.Slot) -> None:
     """Newest record of a person known by a belajar.id e-mail (Kepala Dinas, pengawas): stored as
     ``{"data", "email_hash"}``; while ``diindeks`` the e-mail's identity entry gets ``isi`` (merged, so a PTK
     or another role on the same e-mail stays), and those fields are cleared from an e-mail no longer listed
@@ -166,12 +207,14 @@ def _terapkan_dengan_identitas(tx: Tx, event: Event[Any], model: type, koleksi: 
     if lama_doc is not None and not lebih_baru(obj, model.model_validate(lama_doc["data"])):
         return
     hash_baru = [repo.hash_email(e) for e in _email_valid([wire.get(email_field)])] if diindeks(obj) else []
-    kosong = {k: None for k in isi(obj)}
-    for h in (lama_doc or {}).get("email_hash", []):
+    hash_lama = (lama_doc or {}).get("email_hash", [])
+    entri = _baca_identitas(tx, [*hash_lama, *hash_baru])
+    kunci = getattr(obj, id_field)
+    for h in hash_lama:
         if h not in hash_baru:
-            tx.set(tx.ref(repo.IDENTITAS, h), kosong, merge=True)
+            _tulis_klaim(tx, event, entri, h, slot, kunci, None)
     for h in hash_baru:
-        tx.set(tx.ref(repo.IDENTITAS, h), isi(obj), merge=True)
+        _tulis_klaim(tx, event, entri, h, slot, kunci, isi(obj))
     tx.set(ref, {"data": obj.model_dump(mode="json"), "email_hash": hash_baru,
                  "diterima_pada": datetime.now(timezone.utc)})
 
@@ -180,7 +223,7 @@ def terapkan_dinas(tx: Tx, event: Event[Any]) -> None:
     """``referensi.dinas.diperbarui``: the Kepala Dinas, Pejabat Penilai of principals (P14)."""
     _terapkan_dengan_identitas(tx, event, Dinas, repo.DINAS, "dinas_id", "kepala_dinas_email_belajar_id",
                                lambda d: bool(d.kepala_dinas_id),
-                               lambda d: {"kepala_dinas_id": d.kepala_dinas_id, "dinas_id": d.dinas_id})
+                               lambda d: {"kepala_dinas_id": d.kepala_dinas_id, "dinas_id": d.dinas_id}, SLOT_DINAS)
 
 
 def terapkan_pengawas(tx: Tx, event: Event[Any]) -> None:
@@ -189,4 +232,4 @@ def terapkan_pengawas(tx: Tx, event: Event[Any]) -> None:
     pengawas's Dinas is ``pengawas_dinas_id`` so a Kepala Dinas entry on the same e-mail is never touched."""
     _terapkan_dengan_identitas(tx, event, Pengawas, repo.PENGAWAS, "pengawas_id", "email_belajar_id",
                                lambda p: p.aktif,
-                               lambda p: {"pengawas_id": p.pengawas_id, "pengawas_dinas_id": p.dinas_id})
+                               lambda p: {"pengawas_id": p.pengawas_id, "pengawas_dinas_id": p.dinas_id}, SLOT_PENGAWAS)

@@ -45,7 +45,8 @@ from kinerja.domain.referensi import Dinas, Ptk, RaporPendidikan, Sekolah
 from kinerja.domain.rencana import Rencana
 from kinerja.domain.siklus import Siklus
 from shared.errors import Conflict
-from shared.firestore import Repository, Tx
+from shared import klaim_email
+from shared.firestore import Repository, Tx, koleksi_kedaluwarsa, tanpa_indeks
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -81,10 +82,13 @@ PENETAPAN = "penetapan_predikat"
 PTK = "ptk"
 DINAS = "dinas"
 PENGAWAS = "pengawas"
-IDENTITAS = "identitas"
+IDENTITAS = tanpa_indeks("kinerja", "identitas", klaim_email.KLAIM,
+                         "every record's claim on an e-mail (shared/klaim_email.py), keyed by record id; read by id only")
 DITOLAK = "referensi_ditolak"
 KONFIRMASI = "konfirmasi_periode"
-BERKAS = "berkas"
+# pending uploads expire (TTL field `kedaluwarsa`, set until confirmed; shared/objectstore.py)
+BERKAS = koleksi_kedaluwarsa("kinerja", "berkas", "TTL: an upload not confirmed within a day is deleted from the "
+                                                  "bucket (lifecycle rule on sementara/); its record goes too")
 
 
 def hash_email(email: str) -> str:
