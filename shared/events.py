@@ -3,7 +3,8 @@
 On Pub/Sub an event travels in the CloudEvents Pub/Sub binary binding: the
 message data is the payload as JSON, the attributes are `ce-id`, `ce-source`,
 `ce-type` (the topic), `ce-time`, `ce-subject`, `ce-specversion` and
-`ce-dataschema` (`<topic>/v<schema version>`). The `ce-id` is ours and stays
+`ce-dataschema` (`<topic>/v<schema version>`), plus the trace context of the
+request that emitted it as `ce-traceparent` and `traceparent`. The `ce-id` is ours and stays
 the same when the sweeper publishes again, so consumers deduplicate on it.
 """
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.tracing import CE_TRACEPARENT, TRACEPARENT
 
 SPEC_VERSION = "1.0"
 SOURCE_PREFIX = "//pmm.kemdikbud.go.id/"
@@ -51,6 +54,9 @@ class Event(BaseModel, Generic[P]):
     time: datetime = Field(default_factory=utcnow)
     subject: str | None = None
     data: P
+    # W3C trace context of the span that emitted the event (CloudEvents distributed-tracing extension),
+    # so the consumer's span continues the request's trace; not part of the event's identity.
+    traceparent: str | None = None
 
     @property
     def topic(self) -> str:
@@ -73,6 +79,10 @@ class Event(BaseModel, Generic[P]):
         }
         if self.subject:
             attributes["ce-subject"] = self.subject
+        if self.traceparent:
+            # both spellings: `ce-traceparent` is the CloudEvents extension in the binary binding, plain
+            # `traceparent` is what a tracing-aware Pub/Sub reader looks for
+            attributes[CE_TRACEPARENT] = attributes[TRACEPARENT] = self.traceparent
         return self.data.model_dump_json().encode(), attributes
 
     @classmethod
@@ -92,6 +102,7 @@ class Event(BaseModel, Generic[P]):
             type=attributes["ce-type"],
             time=datetime.fromisoformat(attributes["ce-time"].replace("Z", "+00:00")),
             subject=attributes.get("ce-subject"),
+            traceparent=attributes.get(CE_TRACEPARENT) or attributes.get(TRACEPARENT),
             data=payload_model.model_validate_json(data),
         )
 
