@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import signal
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from cloudevents.http import CloudEvent
+from opentelemetry.trace import Span
 
 from shared import tracing
 from shared.batas import PembatasFirestore
@@ -122,6 +124,16 @@ class Platform:
         finally:
             tracing.flush()  # the instance may be frozen once the invocation has answered
 
+    @contextmanager
+    def delivery(self, cloud_event: CloudEvent, topic: str, consumer: str) -> Iterator[Span]:
+        """A CloudEvent handler that does not go through `consume` (ticks, chunks) runs in this: its
+        span continues the emitter's trace, and its spans are exported before the invocation answers."""
+        try:
+            with delivery_span(cloud_event, topic, consumer) as span:
+                yield span
+        finally:
+            tracing.flush()
+
     @property
     def tick_max_age(self) -> timedelta:
         """How old a tick without a period of its own may be; events are never dropped for age."""
@@ -134,10 +146,7 @@ class Platform:
 
     def sweep_outbox(self, cloud_event: CloudEvent) -> dict[str, int]:
         """Handle a `jadwal.outbox.sapu` tick: publish what a crash left in the outbox."""
-        try:
-            with delivery_span(cloud_event, OUTBOX_SAPU.name, f"{self.service}_sapu_outbox"):
-                if self.tick(cloud_event, OUTBOX_SAPU.name) is None:
-                    return {"ditemukan": 0, "diterbitkan": 0}
-                return self.outbox.sweep(self.service, timedelta(seconds=self.settings.outbox_grace_seconds))
-        finally:
-            tracing.flush()
+        with self.delivery(cloud_event, OUTBOX_SAPU.name, f"{self.service}_sapu_outbox"):
+            if self.tick(cloud_event, OUTBOX_SAPU.name) is None:
+                return {"ditemukan": 0, "diterbitkan": 0}
+            return self.outbox.sweep(self.service, timedelta(seconds=self.settings.outbox_grace_seconds))

@@ -186,3 +186,36 @@ def test_gcp_exporter_that_cannot_start_leaves_the_function_serving(caplog):
             assert tracing.current_traceparent() is not None
     finally:
         tracing.configure("none", "karya", PROJECT)
+
+
+def platform_settings(**extra):
+    from shared.settings import Settings
+
+    return Settings(GOOGLE_CLOUD_PROJECT=PROJECT, PMM_SERVICE="karya", PMM_AUTH_ISSUER="i",
+                    PMM_AUTH_AUDIENCE="a", PMM_AUTH_CERTS_URL="c", **extra)
+
+
+def test_a_cloudevent_invocation_exports_its_spans_before_it_answers(tmp_path):
+    """Functions can be frozen once they have answered: `Platform.delivery` flushes on the way out."""
+    from shared.platform import Platform
+
+    path = tmp_path / "traces.jsonl"
+    p = Platform(platform_settings(PMM_TRACE_EXPORTER="file", PMM_TRACE_FILE=str(path)), db=object())
+    event, _ = emitted_in_span()
+    ce = golden.to_cloud_event(golden.outbox_push(event, "karya_sapu_outbox", PROJECT))
+    try:
+        with p.delivery(ce, TOPIC, "karya_on_uji"):
+            pass
+        # no flush here: the spans must already be in the file (the batch delay is far longer than this)
+        names = [json.loads(line)["name"] for line in path.read_text().splitlines()]
+        assert f"process {TOPIC}" in names
+    finally:
+        tracing.configure("none", "karya", PROJECT)
+
+
+def test_file_exporter_without_a_file_is_refused_at_start():
+    from shared.settings import SettingsError, load_settings, Settings
+
+    with pytest.raises(SettingsError, match="PMM_TRACE_FILE"):
+        load_settings(Settings, GOOGLE_CLOUD_PROJECT=PROJECT, PMM_SERVICE="karya", PMM_AUTH_ISSUER="i",
+                      PMM_AUTH_AUDIENCE="a", PMM_AUTH_CERTS_URL="c", PMM_TRACE_EXPORTER="file")
