@@ -44,6 +44,9 @@ def asyncapi_document() -> dict[str, Any]:
                             "ce-time": {"type": "string", "format": "date-time"},
                             "ce-subject": {"type": "string"},
                             "ce-specversion": {"type": "string", "const": SPEC_VERSION},
+                            "ce-traceparent": {"type": "string", "description": "W3C trace context of the "
+                                               "request that emitted the event (CloudEvents distributed tracing)"},
+                            "traceparent": {"type": "string", "description": "the same, for tracing-aware readers"},
                             "ce-dataschema": {"type": "string",
                                               "const": f"{name}/v{spec.payload.SCHEMA_VERSION}"}}},
             "payload": keys[(spec.payload, "validation")],
