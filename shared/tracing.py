@@ -12,7 +12,8 @@
 Where spans go is `PMM_TRACE_EXPORTER`: `none` (spans still get ids for logs and propagation, nothing
 is exported), `file` (JSON lines appended to `PMM_TRACE_FILE`, the local stack's
 `.local/run/traces.jsonl`) or `gcp` (Cloud Trace; the exporter is imported only then, so a cold start
-without it does not pay for it). Spans leave through a BatchSpanProcessor; a CloudEvent invocation
+without it does not pay for it; with it, the import happens at the first export, off the request's
+path). Spans leave through a BatchSpanProcessor; a CloudEvent invocation
 flushes before it returns (the instance may be frozen once it has answered) and the provider flushes
 at process exit.
 """
@@ -115,17 +116,46 @@ def configure(exporter: str, service: str, project_id: str, file_path: str | Non
             provider.add_span_processor(BatchSpanProcessor(JsonLinesSpanExporter(file_path),
                                                            schedule_delay_millis=FILE_SCHEDULE_DELAY_MILLIS))
         elif exporter == "gcp":
-            gcp = cloud_trace_exporter(project_id)
-            if gcp is not None:
-                provider.add_span_processor(BatchSpanProcessor(gcp))
+            provider.add_span_processor(BatchSpanProcessor(LazyExporter(lambda: cloud_trace_exporter(project_id))))
         old, _provider, _key = _provider, provider, key
     if old is not None:
         old.shutdown()
 
 
+class LazyExporter:
+    """Builds the real exporter at the first export, on the batch processor's thread: importing Cloud
+    Trace's client (gRPC) takes most of a second, which a cold start's first request should not wait for."""
+
+    def __init__(self, build: Any) -> None:
+        self._build = build
+        self._exporter: Any = None
+        self._built = False
+        self._lock = threading.Lock()
+
+    def _get(self) -> Any:
+        with self._lock:
+            if not self._built:
+                self._exporter, self._built = self._build(), True
+        return self._exporter
+
+    def export(self, spans: Sequence[Any]) -> Any:
+        from opentelemetry.sdk.trace.export import SpanExportResult
+
+        exporter = self._get()
+        return exporter.export(spans) if exporter is not None else SpanExportResult.FAILURE
+
+    def shutdown(self) -> None:
+        if self._exporter is not None:
+            self._exporter.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30_000) -> bool:
+        return True
+
+
 def cloud_trace_exporter(project_id: str) -> Any:
     """Cloud Trace's exporter, None when it cannot be built (no credentials): a function without
-    traces still serves; its log lines keep their trace ids and the warning says why none export."""
+    traces still serves; its log lines keep their trace ids and the warning says why none export
+    (once: the failure is remembered)."""
     try:
         from opentelemetry.exporter.cloud_trace import CloudTraceSpanExporter
 

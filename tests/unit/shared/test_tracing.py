@@ -177,15 +177,38 @@ def test_cold_start_does_not_import_the_cloud_trace_exporter_unless_asked():
     assert out.stdout.strip() == "False"
 
 
-def test_gcp_exporter_that_cannot_start_leaves_the_function_serving(caplog):
-    with mock.patch("opentelemetry.exporter.cloud_trace.CloudTraceSpanExporter", side_effect=RuntimeError("adc")):
+def test_gcp_exporter_is_built_at_the_first_export_and_one_that_cannot_start_leaves_the_function_serving(caplog):
+    with mock.patch("opentelemetry.exporter.cloud_trace.CloudTraceSpanExporter",
+                    side_effect=RuntimeError("adc")) as build:
         tracing.configure("gcp", "karya", PROJECT)
-    try:
-        assert "Cloud Trace exporter unavailable" in caplog.text
-        with tracing.span("x", SpanKind.SERVER, None):
-            assert tracing.current_traceparent() is not None
-    finally:
-        tracing.configure("none", "karya", PROJECT)
+        try:
+            assert build.call_count == 0  # not at start: off the cold start's path
+            with tracing.span("x", SpanKind.SERVER, None):
+                assert tracing.current_traceparent() is not None
+            tracing.flush()
+            assert build.call_count == 1 and "Cloud Trace exporter unavailable" in caplog.text
+            with tracing.span("y", SpanKind.SERVER, None):
+                pass
+            tracing.flush()
+            assert build.call_count == 1  # the failure is remembered, not retried per batch
+        finally:
+            tracing.configure("none", "karya", PROJECT)
+
+
+def test_gcp_exporter_hands_spans_to_cloud_trace():
+    exported: list[str] = []
+    fake = mock.MagicMock()
+    fake.export.side_effect = lambda spans: exported.extend(s.name for s in spans) or 0
+    with mock.patch("opentelemetry.exporter.cloud_trace.CloudTraceSpanExporter", return_value=fake) as build:
+        tracing.configure("gcp", "karya", PROJECT)
+        try:
+            with tracing.span("GET /v1/karya/saya", SpanKind.SERVER, None):
+                pass
+            tracing.flush()
+            assert exported == ["GET /v1/karya/saya"]
+            assert build.call_args.kwargs == {"project_id": PROJECT}
+        finally:
+            tracing.configure("none", "karya", PROJECT)
 
 
 def platform_settings(**extra):
