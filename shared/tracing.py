@@ -152,6 +152,15 @@ class LazyExporter:
         return True
 
 
+def reset() -> None:
+    """Back to no provider at all (tests: one test's exporter never receives the next test's spans)."""
+    global _provider, _key
+    with _lock:
+        old, _provider, _key = _provider, None, None
+    if old is not None:
+        old.shutdown()
+
+
 def cloud_trace_exporter(project_id: str) -> Any:
     """Cloud Trace's exporter, None when it cannot be built (no credentials): a function without
     traces still serves; its log lines keep their trace ids and the warning says why none export
