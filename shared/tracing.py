@@ -88,7 +88,9 @@ def span_record(span: Any) -> dict[str, Any]:
         "start": span.start_time,
         "end": span.end_time,
         "status": span.status.status_code.name,
+        "status_description": span.status.description,
         "attributes": dict(span.attributes or {}),
+        "events": [{"name": e.name, "attributes": dict(e.attributes or {})} for e in span.events],
     }
 
 
@@ -218,10 +220,17 @@ def parent_from_headers(headers: Mapping[str, str]) -> otel_context.Context | No
 @contextmanager
 def span(name: str, kind: SpanKind, parent: otel_context.Context | None,
          attributes: dict[str, Any] | None = None) -> Iterator[trace.Span]:
-    """A span made current for the block; an exception marks it ERROR and propagates."""
+    """A span made current for the block; an exception marks it ERROR with its type and propagates.
+    Never its message or traceback: those can quote the input (a NIP, an e-mail), and spans leave
+    the process unredacted."""
     with tracer().start_as_current_span(name, context=parent, kind=kind, attributes=attributes,
-                                        record_exception=True, set_status_on_exception=True) as current:
-        yield current
+                                        record_exception=False, set_status_on_exception=False) as current:
+        try:
+            yield current
+        except BaseException as exc:
+            current.set_attribute("exception.type", type(exc).__name__)
+            mark_error(current, type(exc).__name__)
+            raise
 
 
 def mark_error(current: trace.Span, description: str) -> None:

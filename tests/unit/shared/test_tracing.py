@@ -242,3 +242,18 @@ def test_file_exporter_without_a_file_is_refused_at_start():
     with pytest.raises(SettingsError, match="PMM_TRACE_FILE"):
         load_settings(Settings, GOOGLE_CLOUD_PROJECT=PROJECT, PMM_SERVICE="karya", PMM_AUTH_ISSUER="i",
                       PMM_AUTH_AUDIENCE="a", PMM_AUTH_CERTS_URL="c", PMM_TRACE_EXPORTER="file")
+
+
+def test_a_failing_effect_marks_the_span_with_the_error_type_and_never_its_message(spans):
+    event, _ = emitted_in_span()
+    ce = golden.to_cloud_event(golden.outbox_push(event, "karya_sapu_outbox", PROJECT))
+
+    def effect(tx, ev):
+        raise RuntimeError("NIP 198705122010011003 guru@belajar.id tidak ditemukan")
+
+    with pytest.raises(RuntimeError):
+        consume(ce, topic=TOPIC, consumer="karya_on_uji", uow=FakeUow(), effect=effect)
+    consumer_span = spans()[-1]
+    assert consumer_span["kind"] == "CONSUMER" and consumer_span["status"] == "ERROR"
+    assert consumer_span["attributes"]["exception.type"] == "RuntimeError"
+    assert "198705122010011003" not in json.dumps(consumer_span) and "belajar.id" not in json.dumps(consumer_span)
