@@ -112,6 +112,10 @@ class LocalCloud:
     def service_url(self, service: str) -> str:
         return f"http://127.0.0.1:{getattr(self.ports, service)}"
 
+    @property
+    def traces_file(self) -> Path:
+        return self.state_dir / "traces.jsonl"
+
     def platform_env(self) -> dict[str, str]:
         p = self.ports
         return {
@@ -128,6 +132,9 @@ class LocalCloud:
             "AWS_ACCESS_KEY_ID": "lokal", "AWS_SECRET_ACCESS_KEY": "lokal", "AWS_DEFAULT_REGION": "us-east-1",
             "PMM_LOCAL_DIR": str(self.local_dir),
             "PMM_CORS_ORIGINS": ",".join(self.cors_origins),
+            # Every function appends its spans here: `make up`, then open .local/run/traces.jsonl.
+            "PMM_TRACE_EXPORTER": "file",
+            "PMM_TRACE_FILE": str(self.traces_file),
             # Outside systems' stand-ins (local/standins/), and local-only secrets.
             "PMM_GOOGLE_OAUTH_AUTH_URL": f"http://127.0.0.1:{p.google}/o/oauth2/v2/auth",
             "PMM_GOOGLE_TOKEN_URL": f"http://127.0.0.1:{p.google}/token",

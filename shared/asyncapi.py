@@ -106,6 +106,9 @@ def _headers(name: str, spec) -> dict[str, Any]:
             "ce-dataschema": {"type": "string", "format": "uri",
                               "const": dataschema(name, spec.payload.SCHEMA_VERSION),
                               "description": "the payload schema and its version (absent: v1)"},
+            "ce-traceparent": {"type": "string", "description": "W3C trace context of the request that "
+                               "emitted the event (CloudEvents distributed tracing extension)"},
+            "traceparent": {"type": "string", "description": "the same, for tracing-aware readers"},
             "content-type": {"type": "string", "const": "application/json"}}}
 
 

@@ -29,16 +29,21 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from cloudevents.http import CloudEvent
+from opentelemetry.trace import Span, SpanKind
 from pydantic import ValidationError
+
+from shared import tracing
 
 from shared.contracts import TOPICS, topic_spec
 from shared.events import Event, EventPayload, utcnow
 from shared.firestore import Tx, UnitOfWork, ledger_document, ledger_ref
 from shared.logs import get_logger
+from shared.tracing import CE_TRACEPARENT, TRACEPARENT
 
 log = get_logger(__name__)
 SCHEDULER = "cloud_scheduler"
@@ -149,13 +154,49 @@ def decode_tick(cloud_event: CloudEvent, topic: str, default: timedelta = DEFAUL
     return None if tick_is_stale(event, default) else event
 
 
+def delivery_traceparent(cloud_event: Any) -> str | None:
+    """The `traceparent` the publisher put on the message (CloudEvents extension first), if any."""
+    try:
+        attributes = cloud_event.data["message"].get("attributes") or {}
+        value = attributes.get(CE_TRACEPARENT) or attributes.get(TRACEPARENT)
+    except Exception:  # noqa: BLE001 - a malformed envelope is refused by decoding, inside the span
+        return None
+    return value if isinstance(value, str) else None
+
+
+@contextmanager
+def delivery_span(cloud_event: Any, topic: str, consumer: str) -> Iterator[Span]:
+    """The CONSUMER span of one delivery, continuing the trace of the request that emitted the event
+    (a scheduler tick, carrying none, starts its own)."""
+    try:
+        message_id = str(cloud_event.data["message"].get("messageId") or "")
+    except Exception:  # noqa: BLE001 - only a span attribute
+        message_id = ""
+    attributes = {"messaging.system": "gcp_pubsub", "messaging.operation.type": "process",
+                  "messaging.destination.name": topic, "messaging.consumer.group.name": consumer,
+                  "messaging.message.id": message_id}
+    with tracing.span(f"process {topic}", SpanKind.CONSUMER,
+                      tracing.parent_from_traceparent(delivery_traceparent(cloud_event)), attributes) as span:
+        yield span
+
+
 def consume(cloud_event: CloudEvent, *, topic: str, consumer: str, uow: UnitOfWork,
             effect: Callable[[Tx, Event[Any]], None], max_age: timedelta | None = None,
             payload: type[EventPayload] | None = None) -> str:
-    """Apply `effect` once per event id. Returns what happened (for logs and tests).
+    """Apply `effect` once per event id, in a span continuing the emitter's trace. Returns what
+    happened (for logs and tests).
 
     `payload` defaults to the topic's registered model. `max_age`: the age of a tick without
     a period of its own beyond which it is skipped; for events only the age logged as late."""
+    with delivery_span(cloud_event, topic, consumer) as span:
+        outcome = _consume(cloud_event, topic, consumer, uow, effect, max_age, payload)
+        span.set_attribute("pmm.outcome", outcome)
+        return outcome
+
+
+def _consume(cloud_event: CloudEvent, topic: str, consumer: str, uow: UnitOfWork,
+             effect: Callable[[Tx, Event[Any]], None], max_age: timedelta | None,
+             payload: type[EventPayload] | None) -> str:
     event = decode_pubsub_cloud_event(cloud_event, topic, payload)
     age = utcnow() - event.time
     fields = {"event_id": event.id, "topic": topic, "consumer": consumer}

@@ -4,7 +4,8 @@ On Pub/Sub an event travels in the CloudEvents Pub/Sub binary binding: the
 message data is the payload as JSON, the attributes are `ce-id`, `ce-source`,
 `ce-type` (the topic), `ce-time`, `ce-subject`, `ce-specversion` and
 `ce-dataschema` (an absolute URI, `<SCHEMA_BASE>/<topic>/v<schema version>`, as
-CloudEvents requires; docs/asyncapi.json carries the schema). The `ce-id` is ours and stays
+CloudEvents requires; docs/asyncapi.json carries the schema), plus the trace context of the
+request that emitted it as `ce-traceparent` and `traceparent`. The `ce-id` is ours and stays
 the same when the sweeper publishes again, so consumers deduplicate on it.
 """
 from __future__ import annotations
@@ -15,6 +16,8 @@ from datetime import datetime, timezone
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.tracing import CE_TRACEPARENT, TRACEPARENT
 
 SPEC_VERSION = "1.0"
 SOURCE_PREFIX = "//pmm.kemdikbud.go.id/"
@@ -72,6 +75,9 @@ class Event(BaseModel, Generic[P]):
     time: datetime = Field(default_factory=utcnow)
     subject: str | None = None
     data: P
+    # W3C trace context of the span that emitted the event (CloudEvents distributed-tracing extension),
+    # so the consumer's span continues the request's trace; not part of the event's identity.
+    traceparent: str | None = None
 
     @property
     def topic(self) -> str:
@@ -94,6 +100,10 @@ class Event(BaseModel, Generic[P]):
         }
         if self.subject:
             attributes["ce-subject"] = self.subject
+        if self.traceparent:
+            # both spellings: `ce-traceparent` is the CloudEvents extension in the binary binding, plain
+            # `traceparent` is what a tracing-aware Pub/Sub reader looks for
+            attributes[CE_TRACEPARENT] = attributes[TRACEPARENT] = self.traceparent
         return self.data.model_dump_json().encode(), attributes
 
     @classmethod
@@ -113,6 +123,7 @@ class Event(BaseModel, Generic[P]):
             type=attributes["ce-type"],
             time=datetime.fromisoformat(attributes["ce-time"].replace("Z", "+00:00")),
             subject=attributes.get("ce-subject"),
+            traceparent=attributes.get(CE_TRACEPARENT) or attributes.get(TRACEPARENT),
             data=payload_model.model_validate_json(data),
         )
 

@@ -21,6 +21,7 @@ from google.cloud import firestore
 from shared.errors import Conflict
 from shared.events import Event, utcnow
 from shared.logs import get_logger
+from shared.tracing import current_traceparent
 
 log = get_logger(__name__)
 T = TypeVar("T")
@@ -223,6 +224,10 @@ class Tx:
         _count(writes=1)
 
     def emit(self, event: Event[Any]) -> None:
+        # The outbox entry keeps the emitting request's trace, so a publish by the sweeper continues it too.
+        traceparent = event.traceparent or current_traceparent()
+        if traceparent != event.traceparent:
+            event = event.model_copy(update={"traceparent": traceparent})
         self.events.append(event)
 
 

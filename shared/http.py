@@ -29,13 +29,15 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
 import flask
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
 from shared.batas import Batas, PembatasFirestore, TerlaluBanyak
 from shared.errors import DomainError
 from shared.firestore import start_op_count
-from shared.logs import get_logger, set_trace_from_header
+from shared import tracing
+from shared.logs import get_logger
 
 log = get_logger(__name__)
 
@@ -318,10 +320,21 @@ class Api:
         preflight = self._preflight(request)
         if preflight is not None:
             return self._with_cors(request, preflight)
+        route, params, methods = self._match(request.method, request.path)
+        # Named by the route template, never the path (a path may carry an id); no query, no body.
+        attributes = {"http.request.method": request.method, "http.route": route.path if route else ""}
+        with tracing.span(f"{request.method} {route.path}" if route else request.method, SpanKind.SERVER,
+                          tracing.parent_from_headers(request.headers), attributes) as span:
+            response = self._answer(request, route, params, methods)
+            span.set_attribute("http.response.status_code", response.status_code)
+            if response.status_code >= 500:
+                tracing.mark_error(span, str(response.status_code))
+            return response
+
+    def _answer(self, request: flask.Request, route: Route | None, params: dict[str, str],
+                methods: list[str]) -> flask.Response:
         started = time.perf_counter()
         ops = start_op_count()
-        set_trace_from_header(request.headers.get("X-Cloud-Trace-Context"), self.project_id)
-        route, params, methods = self._match(request.method, request.path)
         try:
             if route is None:
                 if methods:

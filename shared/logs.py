@@ -1,13 +1,13 @@
 """Structured JSON logs in the shape Cloud Logging reads from stdout.
 
-Each line carries `severity`, `message`, the trace of the request
-(`logging.googleapis.com/trace` from `X-Cloud-Trace-Context`) and any extra
+Each line carries `severity`, `message`, the active span's trace
+(`logging.googleapis.com/trace`, `logging.googleapis.com/spanId`,
+`logging.googleapis.com/trace_sampled`, see `shared/tracing.py`) and any extra
 fields. Personal data never reaches a line: NIP (18 digits), NIK (16 digits),
 e-mail addresses and bearer tokens are masked in messages and field values.
 """
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import re
@@ -15,7 +15,10 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-_trace: contextvars.ContextVar[str | None] = contextvars.ContextVar("pmm_trace", default=None)
+from shared.tracing import log_fields
+
+# The project the trace names point into (`projects/<project>/traces/<id>`); set once per process.
+_project_id: str | None = None
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # NIP is 18 digits, NIK 16, NUPTK 16: mask any run of 16 or more digits.
@@ -38,14 +41,10 @@ def redact(value: Any) -> Any:
     return value
 
 
-def set_trace_from_header(header: str | None, project_id: str | None) -> None:
-    """Remember the request's trace (`TRACE_ID/SPAN;o=1`) for every line it logs."""
-    if header and project_id:
-        trace_id = header.split("/", 1)[0]
-        if re.fullmatch(r"[0-9a-fA-F]{1,64}", trace_id):
-            _trace.set(f"projects/{project_id}/traces/{trace_id}")
-            return
-    _trace.set(None)
+def set_project(project_id: str | None) -> None:
+    """Name the project whose Cloud Trace the lines' trace ids point into."""
+    global _project_id
+    _project_id = project_id
 
 
 _SEVERITY = {logging.DEBUG: "DEBUG", logging.INFO: "INFO", logging.WARNING: "WARNING",
@@ -61,9 +60,7 @@ class CloudLoggingFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
             "logger": record.name,
         }
-        trace = _trace.get()
-        if trace:
-            entry["logging.googleapis.com/trace"] = trace
+        entry.update(log_fields(_project_id))
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = "[disamarkan]" if key.lower() in _SENSITIVE_KEYS else redact(value)

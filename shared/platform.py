@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import os
 import signal
+from contextlib import contextmanager
 from datetime import timedelta
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from cloudevents.http import CloudEvent
+from opentelemetry.trace import Span
 
+from shared import tracing
 from shared.batas import PembatasFirestore
-from shared.consumer import consume, decode_tick
+from shared.consumer import consume, decode_tick, delivery_span
 from shared.contracts.platform import OUTBOX_SAPU
 from shared.events import Event, EventPayload
 from shared.firestore import Tx, UnitOfWork, collection_name, firestore_client
 from shared.http import Api, Principal
 from shared.identity import EmailBinding, TokenVerifier
+from shared.logs import set_project
 from shared.outbox import PubSubOutbox
 from shared.settings import Settings, SettingsError
 
@@ -58,6 +62,8 @@ class Platform:
         self.service = settings.service
         for name, value in overrides.items():  # e.g. db=..., verifier=..., outbox=...
             setattr(self, name, value)
+        set_project(settings.project_id)
+        tracing.configure(settings.trace_exporter, self.service, settings.project_id, settings.trace_file)
 
     @cached_property
     def db(self):
@@ -112,8 +118,21 @@ class Platform:
 
     def consume(self, cloud_event: CloudEvent, topic: str, consumer: str,
                 effect: Callable[[Tx, Event[Any]], None], payload: type[EventPayload] | None = None) -> str:
-        return consume(cloud_event, topic=topic, consumer=consumer, uow=self.uow, effect=effect,
-                       max_age=self.tick_max_age, payload=payload)
+        try:
+            return consume(cloud_event, topic=topic, consumer=consumer, uow=self.uow, effect=effect,
+                           max_age=self.tick_max_age, payload=payload)
+        finally:
+            tracing.flush()  # the instance may be frozen once the invocation has answered
+
+    @contextmanager
+    def delivery(self, cloud_event: CloudEvent, topic: str, consumer: str) -> Iterator[Span]:
+        """A CloudEvent handler that does not go through `consume` (ticks, chunks) runs in this: its
+        span continues the emitter's trace, and its spans are exported before the invocation answers."""
+        try:
+            with delivery_span(cloud_event, topic, consumer) as span:
+                yield span
+        finally:
+            tracing.flush()
 
     @property
     def tick_max_age(self) -> timedelta:
@@ -127,6 +146,7 @@ class Platform:
 
     def sweep_outbox(self, cloud_event: CloudEvent) -> dict[str, int]:
         """Handle a `jadwal.outbox.sapu` tick: publish what a crash left in the outbox."""
-        if self.tick(cloud_event, OUTBOX_SAPU.name) is None:
-            return {"ditemukan": 0, "diterbitkan": 0}
-        return self.outbox.sweep(self.service, timedelta(seconds=self.settings.outbox_grace_seconds))
+        with self.delivery(cloud_event, OUTBOX_SAPU.name, f"{self.service}_sapu_outbox"):
+            if self.tick(cloud_event, OUTBOX_SAPU.name) is None:
+                return {"ditemukan": 0, "diterbitkan": 0}
+            return self.outbox.sweep(self.service, timedelta(seconds=self.settings.outbox_grace_seconds))

@@ -12,7 +12,7 @@ import functools
 import re
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # An OAuth client id (`<number>-<hash>.apps.googleusercontent.com`) or a local audience such as `pmm-lokal`.
@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     outbox_grace_seconds: int = Field(
         30, alias="PMM_OUTBOX_GRACE_SECONDS", ge=0,
         description="the sweeper leaves outbox entries younger than this to the request that wrote them")
+    trace_exporter: Literal["none", "file", "gcp"] = Field(
+        "none", alias="PMM_TRACE_EXPORTER",
+        description="where spans go: none, file (JSON lines to PMM_TRACE_FILE) or gcp (Cloud Trace)")
+    trace_file: str | None = Field(
+        None, alias="PMM_TRACE_FILE", description="the JSON-lines file of PMM_TRACE_EXPORTER=file (local only)")
     auth_issuer: str = Field(alias="PMM_AUTH_ISSUER", description="expected `iss` of bearer tokens")
     auth_audience: Annotated[tuple[str, ...], NoDecode] = Field(
         alias="PMM_AUTH_AUDIENCE", min_length=1,
@@ -103,6 +108,12 @@ class Settings(BaseSettings):
         if len(set(value)) != len(value):
             raise ValueError("a client id is listed twice")
         return value
+
+    @model_validator(mode="after")
+    def _trace_file_given(self) -> "Settings":
+        if self.trace_exporter == "file" and not self.trace_file:
+            raise ValueError("PMM_TRACE_EXPORTER=file needs PMM_TRACE_FILE (the JSON-lines file to append spans to)")
+        return self
 
     @property
     def database(self) -> str:

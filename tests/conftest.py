@@ -4,11 +4,23 @@ import os
 import signal
 import threading
 
+import pytest
+
 os.environ.setdefault("GOOGLE_CLOUD_PROJECT", "demo-pmm-test")
 os.environ.setdefault("PMM_ENV", "test")
 os.environ.setdefault("PMM_AUTH_ISSUER", "http://127.0.0.1:9/issuer")
 os.environ.setdefault("PMM_AUTH_AUDIENCE", "pmm-uji")
 os.environ.setdefault("PMM_AUTH_CERTS_URL", "http://127.0.0.1:9/certs")
+os.environ.setdefault("PMM_TRACE_EXPORTER", "none")
+
+
+@pytest.fixture(autouse=True)
+def _tracing_reset():
+    """A test that configured tracing (a Platform does) leaves no exporter behind for the next one."""
+    yield
+    from shared import tracing
+
+    tracing.reset()
 
 
 def _sigterm_as_interrupt(signum, frame):

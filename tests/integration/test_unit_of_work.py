@@ -217,3 +217,39 @@ def test_prefetch_reads_in_one_batch_and_each_get_answers_from_it_once(db):
     assert (p1.isi, p2.isi, missing, again.isi) == ("p1", "p2", None, "p1")
     assert calls == [3]  # one batched get for the three documents
     assert ops.reads == 4
+
+
+@pytest.mark.parametrize("lewat_sweeper", [False, True])
+def test_the_emitting_requests_traceparent_reaches_pubsub_after_commit_and_through_the_sweeper(
+        db, pubsub, topic_with_pull, lewat_sweeper):
+    from opentelemetry.trace import SpanKind
+
+    from shared import tracing
+
+    topic, sub = topic_with_pull
+    incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+    class Crash(Exception):
+        pass
+
+    def crash():
+        raise Crash()
+
+    def work(tx):
+        repo.add(tx, Catatan(id=f"t{int(lewat_sweeper)}", isi="x"))
+        tx.emit(make_event("karya", topic, CatatanDibuat(catatan_id="t")))
+
+    tracing.configure("none", "karya", "demo-pmm-test")
+    with tracing.span("POST /v1/karya/catatan", SpanKind.SERVER, tracing.parent_from_traceparent(incoming)):
+        traceparent = tracing.current_traceparent()
+        if lewat_sweeper:
+            with pytest.raises(Crash):
+                make_uow(db, crash=crash).run(work)
+        else:
+            make_uow(db).run(work)
+    if lewat_sweeper:  # published later, outside the request's span: from the stored entry alone
+        assert PubSubOutbox(db, "demo-pmm-test").sweep("karya", grace=timedelta(0))["diterbitkan"] == 1
+    [message] = pull_all(pubsub[1], sub, expect=1)
+    attrs = message.message.attributes
+    assert traceparent.startswith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+    assert attrs["traceparent"] == attrs["ce-traceparent"] == traceparent

@@ -243,7 +243,8 @@ def periksa_video(cloud_event: CloudEvent) -> dict[str, int]:
     """Cloud Scheduler tick on `jadwal.karya.periksa` (unknown envelopes go to the dead-letter topic; a tick
     older than its period is skipped). The round stops within its time budget; the rest waits for the next."""
     p = bootstrap.default()
-    tick = p.tick(cloud_event, "jadwal.karya.periksa")
-    if tick is None:
-        return {}
-    return service.periksa_video_berkala(p, tick.time)
+    with p.delivery(cloud_event, "jadwal.karya.periksa", "karya_periksa_video"):
+        tick = p.tick(cloud_event, "jadwal.karya.periksa")
+        if tick is None:
+            return {}
+        return service.periksa_video_berkala(p, tick.time)

@@ -316,19 +316,21 @@ def on_jadwal_harian(cloud_event: CloudEvent) -> None:
     pending SKPs and predicates out in chunks, page by page, once per tick (safe to redeliver)."""
     p = bootstrap.default()
     konsumen = "sinkro_on_jadwal_harian"
-    tick = p.tick(cloud_event, JADWAL_SINKRO_HARIAN.name)
-    if tick is None or service.sudah_diproses(p.db, konsumen, tick.id):
-        return
-    service.jadwalkan_harian(p, konsumen, tick)
+    with p.delivery(cloud_event, JADWAL_SINKRO_HARIAN.name, konsumen):
+        tick = p.tick(cloud_event, JADWAL_SINKRO_HARIAN.name)
+        if tick is None or service.sudah_diproses(p.db, konsumen, tick.id):
+            return
+        service.jadwalkan_harian(p, konsumen, tick)
 
 
 def on_batch_dijadwalkan(cloud_event: CloudEvent) -> None:
     """One chunk: every item checked and sent at the global rate; a redelivered chunk sends nothing twice."""
     p = bootstrap.default()
     konsumen = "sinkro_on_batch_dijadwalkan"
-    event = decode_pubsub_cloud_event(cloud_event, BATCH_DIJADWALKAN.name)
-    if service.sudah_diproses(p.db, konsumen, event.id):
-        return
-    service.tunggu_giliran(event.data, datetime.now(timezone.utc))  # e-Kinerja's Retry-After (429/408)
-    service.proses_potongan(p, event.data)
-    service.tandai_diproses(p, konsumen, event)
+    with p.delivery(cloud_event, BATCH_DIJADWALKAN.name, konsumen):
+        event = decode_pubsub_cloud_event(cloud_event, BATCH_DIJADWALKAN.name)
+        if service.sudah_diproses(p.db, konsumen, event.id):
+            return
+        service.tunggu_giliran(event.data, datetime.now(timezone.utc))  # e-Kinerja's Retry-After (429/408)
+        service.proses_potongan(p, event.data)
+        service.tandai_diproses(p, konsumen, event)

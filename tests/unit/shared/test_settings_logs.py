@@ -4,7 +4,8 @@ import logging
 
 import pytest
 
-from shared.logs import CloudLoggingFormatter, redact, set_trace_from_header
+from shared import tracing
+from shared.logs import CloudLoggingFormatter, redact, set_project
 from shared.settings import Settings, SettingsError, load_settings
 
 
@@ -40,12 +41,17 @@ def test_redact_masks_nip_nik_email_and_tokens():
 
 
 def test_log_line_is_cloud_logging_json_with_trace():
-    set_trace_from_header("0123456789abcdef0123456789abcdef/1;o=1", "demo-pmm")
+    set_project("demo-pmm")
     record = logging.LogRecord("t", logging.WARNING, __file__, 1, "NIP %s ditolak", ("198705122010011003",), None)
     record.email = "a@b.id"
-    line = json.loads(CloudLoggingFormatter().format(record))
+    parent = tracing.parent_from_headers({"X-Cloud-Trace-Context": "0123456789abcdef0123456789abcdef/1;o=1"})
+    with tracing.span("uji", tracing.SpanKind.INTERNAL, parent):
+        line = json.loads(CloudLoggingFormatter().format(record))
+    outside = json.loads(CloudLoggingFormatter().format(record))
     assert line["severity"] == "WARNING"
     assert line["message"] == "NIP [nomor] ditolak"
     assert line["logging.googleapis.com/trace"] == "projects/demo-pmm/traces/0123456789abcdef0123456789abcdef"
+    assert len(line["logging.googleapis.com/spanId"]) == 16 and line["logging.googleapis.com/trace_sampled"] is True
     assert line["email"] == "[disamarkan]"
-    set_trace_from_header(None, None)
+    assert "logging.googleapis.com/trace" not in outside
+    set_project(None)
