@@ -39,7 +39,7 @@ data "google_project" "this" {
 resource "google_project_service" "apis" {
   for_each = toset([
     "artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "cloudfunctions.googleapis.com",
-    "cloudkms.googleapis.com", "cloudscheduler.googleapis.com", "compute.googleapis.com",
+    "cloudkms.googleapis.com", "cloudscheduler.googleapis.com", "cloudtrace.googleapis.com", "compute.googleapis.com",
     "firestore.googleapis.com", "iam.googleapis.com", "logging.googleapis.com",
     "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com",
     "youtube.googleapis.com",

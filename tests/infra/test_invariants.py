@@ -61,9 +61,11 @@ def test_no_function_holds_a_project_wide_role_it_does_not_need(module_hcl):
                 project_grants[f"{path.parent.name}.{name}"] = body
     assert set(project_grants) == {"iam.function", "iam.firestore"}, project_grants
     iam = module_hcl("iam")
-    # unconditional: log writing only (request logs); no Trace / Monitoring client exists in the code
-    assert iam["locals"]["project_roles"] == ["roles/logging.logWriter"]
-    for lib in ("opentelemetry", "google.cloud.trace", "google.cloud.monitoring"):
+    # unconditional: log writing (request logs) and span writing (shared/tracing.py exports to Cloud Trace)
+    assert iam["locals"]["project_roles"] == ["roles/logging.logWriter", "roles/cloudtrace.agent"]
+    assert any("opentelemetry.exporter.cloud_trace" in p.read_text()
+               for p in (INFRA.parent / "shared").rglob("*.py")), "no Cloud Trace export left: drop its role"
+    for lib in ("google.cloud.monitoring",):
         hits = [p for p in (INFRA.parent / "shared").rglob("*.py") if lib in p.read_text()]
         hits += [p for p in (INFRA.parent / "services").rglob("*.py") if lib in p.read_text()]
         assert not hits, f"{lib} used in {hits}: grant its role, then update this test"

@@ -142,7 +142,8 @@ def test_one_service_account_per_function(module_hcl):
     assert sa["function"]["for_each"] == "${var.functions}"
     assert sa["function"]["account_id"] == "${each.value.service_account_id}"
     roles = module_hcl("iam")["locals"]["project_roles"]
-    assert roles == ["roles/logging.logWriter"]  # everything else is per resource or conditional
+    # everything else is per resource or conditional
+    assert roles == ["roles/logging.logWriter", "roles/cloudtrace.agent"]
 
 
 def test_least_privilege_grants_are_per_function(module_hcl):

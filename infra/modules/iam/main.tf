@@ -26,10 +26,10 @@ resource "google_service_account" "berkas_s3" {
 }
 
 locals {
-  # Project-wide: only log writing (each function's request log). No Firestore role on the project:
-  # see google_project_iam_member.firestore. The code uses no Cloud Trace or Monitoring client, so
-  # neither cloudtrace.agent nor monitoring.metricWriter is granted.
-  project_roles = ["roles/logging.logWriter"]
+  # Project-wide: log writing (each function's request log) and span writing (shared/tracing.py,
+  # PMM_TRACE_EXPORTER=gcp). No Firestore role on the project: see google_project_iam_member.firestore.
+  # The code uses no Monitoring client, so monitoring.metricWriter is not granted.
+  project_roles = ["roles/logging.logWriter", "roles/cloudtrace.agent"]
   function_roles = { for pair in setproduct(keys(var.functions), local.project_roles) :
     "${pair[0]}|${pair[1]}" => { function = pair[0], role = pair[1] }
   }
