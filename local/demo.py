@@ -63,7 +63,7 @@ NAMA_DEPAN = ["Sari", "Budi", "Dewi", "Agus", "Rina", "Hendra", "Wulan", "Joko",
 NAMA_BELAKANG = ["Wulandari", "Santoso", "Pratama", "Lestari", "Hidayat", "Kusuma", "Nugroho", "Rahayu",
                  "Saputra", "Permata", "Siregar", "Harahap", "Simanjuntak", "Setiawan", "Utami", "Purnomo"]
 # Which BKN-side defect a teacher carries, by position among a school's ASN teachers, and the
-# Sinkro PMM error it makes once they sync (numbers as in seed 003).
+# Sinkro PMM error it makes once they sync (numbers as in SRC-BIMTEK-MAPPI).
 CACAT = {
     "nip_beda": "#1 NIP di Dapodik berbeda dengan SIASN (NIP in Dapodik differs from SIASN)",
     "bukan_pengguna_pmm": "#1 belum terdaftar sebagai User PMM di e-Kinerja (not a PMM user in e-Kinerja)",

@@ -32,6 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import check_standalone  # noqa: E402
 
 ROOT = check_standalone.ROOT
+HANDOUT_FILE = check_standalone.HANDOUT_FILE
+MIS, DES = HANDOUT_FILE["requirements"], HANDOUT_FILE["design"]
+FACTS, PLATFORM = HANDOUT_FILE["domain_facts"], HANDOUT_FILE["platform_facts"]
 
 # Numbered source documents of the old handout and their public identity
 # (docs/requirements.md#sources).
@@ -51,7 +54,7 @@ DESIGN_SECTION = {
     "identity and access": "identity-and-access", "outside systems": "outside-systems-locally",
     "outside systems, locally": "outside-systems-locally", "scale": "scale",
 }
-DOMAIN_FACTS_SECTION = {
+FACTS_SECTION = {
     "Timeline of one cycle": "timeline-of-one-cycle",
     "Perencanaan Kinerja for guru": "perencanaan-kinerja-for-guru",
     "Who rates whom": "who-rates-whom",
@@ -84,22 +87,22 @@ def _capitalise_after_label(m: re.Match[str]) -> str:
 def _rules() -> list[tuple[re.Pattern[str], object]]:
     r = re.compile
     design_sections = "|".join(re.escape(k) for k in sorted(DESIGN_SECTION, key=len, reverse=True))
-    df_sections = "|".join(re.escape(k) for k in DOMAIN_FACTS_SECTION)
+    df_sections = "|".join(re.escape(k) for k in FACTS_SECTION)
     return [
         # --- the handout folder and its files
         (r(r"\.\./shared/seeds/?"), "docs/requirements.md#sources"),
-        (r(r"\.\./shared/(?=(?:MISSION|DESIGN|DOMAIN_FACTS|PLATFORM_FACTS)\b)"), ""),
-        (r(r"\bMISSION(?:\.md)?\s+([KUPS])(\d+)\b(?!\s*[–-]\s*[KUPS]?\d)(?!,\s*[KUPS]\d)"),
+        (r(r"\.\./shared/(?=(?:" + "|".join(HANDOUT_FILE.values()) + r")\b)"), ""),
+        (r(rf"\b{MIS}(?:\.md)?\s+([KUPS])(\d+)\b(?!\s*[–-]\s*[KUPS]?\d)(?!,\s*[KUPS]\d)"),
          lambda m: f"docs/requirements.md#{m.group(1).lower()}{m.group(2)}"),
-        (r(r"\bMISSION(?:\.md)?\b"), "docs/requirements.md"),
-        (r(r"\bDOMAIN_FACTS(?:\.md)?(,?\s*)(['\"])(" + df_sections + ")"),
-         lambda m: f"docs/requirements.md#{DOMAIN_FACTS_SECTION[m.group(3)]}{m.group(1)}{m.group(2)}{m.group(3)}"),
-        (r(r"\bDOMAIN_FACTS(?:\.md)?\b"), "docs/requirements.md#domain-facts"),
-        (r(r"\bPLATFORM_FACTS(?:\.md)?\b"), "docs/design.md#platform-facts"),
-        (r(r"\bDESIGN(?:\.md)?(?::|,)?\s*\"?(" + design_sections + r")\"?", re.I),
+        (r(rf"\b{MIS}(?:\.md)?\b"), "docs/requirements.md"),
+        (r(rf"\b{FACTS}(?:\.md)?(,?\s*)(['\"])(" + df_sections + ")"),
+         lambda m: f"docs/requirements.md#{FACTS_SECTION[m.group(3)]}{m.group(1)}{m.group(2)}{m.group(3)}"),
+        (r(rf"\b{FACTS}(?:\.md)?\b"), "docs/requirements.md#domain-facts"),
+        (r(rf"\b{PLATFORM}(?:\.md)?\b"), "docs/design.md#platform-facts"),
+        (r(rf"\b{DES}(?:\.md)?(?::|,)?\s*\"?(" + design_sections + r")\"?", re.I),
          lambda m: f"docs/design.md#{DESIGN_SECTION[m.group(1).lower()]}"),
-        (r(r"\bDESIGN: \"YouTube"), "docs/design.md#identity-and-access: \"YouTube"),
-        (r(r"\bDESIGN(?:\.md)?\b"), "docs/design.md"),
+        (r(rf"\b{DES}: \"YouTube"), "docs/design.md#identity-and-access: \"YouTube"),
+        (r(rf"\b{DES}(?:\.md)?\b"), "docs/design.md"),
         # --- numbered source documents
         (r(r"(?i)\b(seeds?)\s+(0\d\d(?:\s*(?:,|and|dan|/|&)\s*0\d\d)*)\b"), "SOURCES"),
         (r(r"(?i)(?<=_)seed_(0\d\d)(?![0-9])"), lambda m: SOURCE_WORD.get(m.group(1), "sumber")),

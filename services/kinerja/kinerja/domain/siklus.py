@@ -241,7 +241,7 @@ def kewajiban(ptk: Ptk, periode: Periode | str) -> Kewajiban:
 def siklus_id(ptk_id: str, periode: Periode | str) -> str:
     """Deterministic, non-monotonic id of the one cycle of a person in a period.
 
-    Hashing spreads Firestore writes (DESIGN.md, Storage) and makes every
+    Hashing spreads Firestore writes (docs/design.md#storage) and makes every
     account of the same person, and every retry, land on the same document.
     """
     p = parse_periode(periode)

@@ -1,15 +1,15 @@
 """Catalogue of the 20 documented Sinkro PMM errors and the exception that carries one.
 
-Source: seed 003 ("Kendala Pesan Error untuk Sinkronisasi PMM dengan E-kinerja"),
+Source: SRC-BIMTEK-MAPPI ("Kendala Pesan Error untuk Sinkronisasi PMM dengan E-kinerja"),
 slides 48-65; requirement S3. The table below is data: a new or reworded error
 is an edit of `KATALOG`, never of logic.
 
 Field notes
-- `judul_seed` is the heading exactly as the seed words it (some are English
+- `judul_seed` is the heading exactly as the source words it (some are English
   because e-Kinerja shows them in English); `pesan` is what we show a teacher or
-  admin: the seed heading where it is Indonesian, an Indonesian rendering plus
+  admin: the published heading where it is Indonesian, an Indonesian rendering plus
   the original where it is not.
-- `aktor` is who must act next. Where the seed names several people we take
+- `aktor` is who must act next. Where the source names several people we take
   the one who changes the data (for example Operator Sekolah updates Verval PTK
   for #1, even though the pegawai first hands over the NIP).
 - `dapat_diulang_otomatis`: only #9 (HTTP 500 / no answer) is transient; every
@@ -38,7 +38,7 @@ class Aktor(StrEnum):
 
 
 class Golongan(StrEnum):
-    """The seed groups the errors by who can meet them (slides 50, 61, 64)."""
+    """The source groups the errors by who can meet them (slides 50, 61, 64)."""
 
     kepala_sekolah_dan_guru = "kepala_sekolah_dan_guru"  # #1-#14
     guru = "guru"  # #15-#17
@@ -93,7 +93,7 @@ _PERBARUI_NIP_VERVAL_PTK = (
 )
 
 _ENTRI: tuple[EntriGalat, ...] = (
-    # seed 003, slides 50-51
+    # SRC-BIMTEK-MAPPI, slides 50-51
     EntriGalat(
         nomor=1,
         kode="tombol_sinkro_tidak_muncul",
@@ -127,7 +127,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
                 ),
             ),
         ),
-        sumber="seed 003, slides 50-51",
+        sumber="SRC-BIMTEK-MAPPI, slides 50-51",
     ),
     EntriGalat(
         nomor=2,
@@ -142,7 +142,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "kembali tombol Sinkron PMM di e-Kinerja.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 51",
+        sumber="SRC-BIMTEK-MAPPI, slide 51",
     ),
     EntriGalat(
         nomor=3,
@@ -159,7 +159,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "sinkronisasi PMM.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 52",
+        sumber="SRC-BIMTEK-MAPPI, slide 52",
     ),
     EntriGalat(
         nomor=4,
@@ -215,7 +215,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
                 ),
             ),
         ),
-        sumber="seed 003, slides 52-54",
+        sumber="SRC-BIMTEK-MAPPI, slides 52-54",
     ),
     EntriGalat(
         nomor=5,
@@ -234,7 +234,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Sinkro PMM di e-Kinerja.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 54",
+        sumber="SRC-BIMTEK-MAPPI, slide 54",
     ),
     EntriGalat(
         nomor=6,
@@ -252,7 +252,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
         status_http=502,
-        sumber="seed 003, slide 55",
+        sumber="SRC-BIMTEK-MAPPI, slide 55",
     ),
     EntriGalat(
         nomor=7,
@@ -272,7 +272,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Bantuan PMM untuk edukasi tindak lanjut.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 55",
+        sumber="SRC-BIMTEK-MAPPI, slide 55",
     ),
     EntriGalat(
         nomor=8,
@@ -283,7 +283,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         tindak_lanjut=_LAPOR_HELPDESK,
         golongan=Golongan.kepala_sekolah_dan_guru,
         status_http=502,
-        sumber="seed 003, slide 56",
+        sumber="SRC-BIMTEK-MAPPI, slide 56",
     ),
     EntriGalat(
         nomor=9,
@@ -297,7 +297,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         dapat_diulang_otomatis=True,
         golongan=Golongan.kepala_sekolah_dan_guru,
         status_http=503,
-        sumber="seed 003, slides 56-57",
+        sumber="SRC-BIMTEK-MAPPI, slides 56-57",
     ),
     EntriGalat(
         nomor=10,
@@ -308,7 +308,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         aktor=Aktor.operator_sekolah,
         tindak_lanjut=_PERBARUI_NIP_VERVAL_PTK,
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 57",
+        sumber="SRC-BIMTEK-MAPPI, slide 57",
     ),
     EntriGalat(
         nomor=11,
@@ -322,7 +322,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "e-Kinerja, di menu Admin Manajemen Ekinerja.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 58",
+        sumber="SRC-BIMTEK-MAPPI, slide 58",
     ),
     EntriGalat(
         nomor=12,
@@ -340,7 +340,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
         status_http=409,
-        sumber="seed 003, slide 59",
+        sumber="SRC-BIMTEK-MAPPI, slide 59",
     ),
     EntriGalat(
         nomor=13,
@@ -356,7 +356,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "di instansi terkait untuk dihapus dari pengguna PMM di e-Kinerja.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 60",
+        sumber="SRC-BIMTEK-MAPPI, slide 60",
     ),
     EntriGalat(
         nomor=14,
@@ -366,7 +366,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         aktor=Aktor.pegawai,
         tindak_lanjut=("Pastikan SKP yang diajukan ke Atasan sudah disetujui atasan dan disepakati.",),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 60",
+        sumber="SRC-BIMTEK-MAPPI, slide 60",
     ),
     EntriGalat(
         nomor=15,
@@ -382,7 +382,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Instansi dapat mencoba kembali tombol Sinkro PMM di e-Kinerja.",
         ),
         golongan=Golongan.guru,
-        sumber="seed 003, slide 61",
+        sumber="SRC-BIMTEK-MAPPI, slide 61",
     ),
     EntriGalat(
         nomor=16,
@@ -399,7 +399,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "melakukan sinkron PMM untuk pegawai terkait.",
         ),
         golongan=Golongan.guru,
-        sumber="seed 003, slide 62",
+        sumber="SRC-BIMTEK-MAPPI, slide 62",
     ),
     EntriGalat(
         nomor=17,
@@ -411,13 +411,13 @@ _ENTRI: tuple[EntriGalat, ...] = (
         tindak_lanjut=(
             "Opsi A: Kepala Sekolah melakukan sinkronisasi di e-Kinerja, berdasarkan informasi yang "
             "diberikan oleh guru.",
-            # The seed's Opsi B breaks off mid-sentence (slide 63); completed as in #15.
+            # The source's Opsi B breaks off mid-sentence (slide 63); completed as in #15.
             "Opsi B: Admin Instansi melakukan sinkronisasi PMM untuk Kepala Sekolah terkait; jika "
             "Sinkron PMM untuk Kepala Sekolah di e-Kinerja berhasil, guru dapat mencoba kembali "
             "Sinkro PMM.",
         ),
         golongan=Golongan.guru,
-        sumber="seed 003, slide 63",
+        sumber="SRC-BIMTEK-MAPPI, slide 63",
     ),
     EntriGalat(
         nomor=18,
@@ -433,7 +433,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Jika belum, perbaikan data perlu dilakukan di sisi PMM.",
         ),
         golongan=Golongan.plt_kepala_sekolah,
-        sumber="seed 003, slide 64",
+        sumber="SRC-BIMTEK-MAPPI, slide 64",
     ),
     EntriGalat(
         nomor=19,
@@ -446,7 +446,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Kepala Sekolah.",
         ),
         golongan=Golongan.plt_kepala_sekolah,
-        sumber="seed 003, slide 64",
+        sumber="SRC-BIMTEK-MAPPI, slide 64",
     ),
     EntriGalat(
         nomor=20,
@@ -463,7 +463,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "bisa ditambahkan.",
         ),
         golongan=Golongan.plt_kepala_sekolah,
-        sumber="seed 003, slide 65",
+        sumber="SRC-BIMTEK-MAPPI, slide 65",
     ),
 )
 
@@ -472,7 +472,7 @@ _MENURUT_KODE: Mapping[str, EntriGalat] = MappingProxyType({e.kode: e for e in _
 
 
 def entri(nomor: int) -> EntriGalat:
-    """The catalogue entry for a seed number (#1-#20)."""
+    """The catalogue entry for a published number (#1-#20)."""
     try:
         return KATALOG[nomor]
     except KeyError:
@@ -485,7 +485,7 @@ def entri_menurut_kode(kode: str) -> EntriGalat | None:
 
 
 class SinkroGagal(DomainError):
-    """A sync refusal with its seed number, the actor who must act and what to do.
+    """A sync refusal with its published number, the actor who must act and what to do.
 
     `nilai_pmm` / `nilai_bkn` put the differing values side by side (for
     example the NIP in Verval PTK and in SIASN) so the Admin Instansi sees the

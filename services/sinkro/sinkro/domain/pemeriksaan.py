@@ -2,7 +2,7 @@
 
 The sync service keeps a mirror (`CerminSinkro`) of what PMM, SIASN and
 e-Kinerja last told it about one pegawai and one period, built from events.
-`periksa` decides every precondition the seed documents on that mirror alone,
+`periksa` decides every precondition the source documents on that mirror alone,
 so a teacher learns who must fix what before anything is sent, and a send is
 only attempted when e-Kinerja can be expected to accept it.
 
@@ -15,13 +15,13 @@ what makes later checks meaningful):
    #1 (second cause) not registered as PMM user in e-Kinerja.
 2. What is being sent exists in PMM.
    skp: #2 no SKP, #14 SKP not yet approved and agreed / no RHK.
-   predikat: #2 no SKP; predikat not yet set (`SinkroBelumSiap`, not a seed error).
+   predikat: #2 no SKP; predikat not yet set (`SinkroBelumSiap`, not a documented error).
    plt: #18 no Plt. assignment in PMM.
 3. Unit kerja. #3 unor missing or inactive in SIASN or e-Kinerja; #5 unor has
    no parent unit; #4 school name differs from unor name: A warns and goes on,
    B/C stop.
 4. Plt. (jenis plt). #19 no Plt. assignment in e-Kinerja; #20 counts differ.
-5. Superior (jenis skp, guru only as the seed groups #15-#17 "Pesan Error di
+5. Superior (jenis skp, guru only as the source groups #15-#17 "Pesan Error di
    Guru"). #16 superior differs; #15 superior's organisation SKP missing;
    #17 that SKP has no RHK to link to.
 6. predikat: #13 no SKP in e-Kinerja for the period (after 2023 an SKP can
@@ -206,7 +206,7 @@ class CerminSinkro(FrozenModel):
 
 
 class SinkroBelumSiap(DomainError):
-    """Nothing to send yet; not one of the 20 seed errors (it never reaches e-Kinerja)."""
+    """Nothing to send yet; not one of the 20 documented errors (it never reaches e-Kinerja)."""
 
     def __init__(self, kode: str, pesan: str, *, aktor: Aktor, tindak_lanjut: tuple[str, ...]) -> None:
         self.aktor = aktor
@@ -378,7 +378,7 @@ def _periksa_unor(cermin: CerminSinkro, temuan: _Temuan) -> None:
 def _kondisi_b_atau_c(pmm: CerminPmm, siasn: CerminSiasn) -> str:
     """Which side is outdated: the one whose assignment is older.
 
-    B: SIASN/e-Kinerja not updated; C: Dapodik not updated (seed 003, slide 53).
+    B: SIASN/e-Kinerja not updated; C: Dapodik not updated (SRC-BIMTEK-MAPPI, slide 53).
     Without both dates we say B: a move usually reaches Dapodik first (the
     school operator enters it) and SIASN later (BKD), so B is the common case.
     """
