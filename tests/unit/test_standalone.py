@@ -27,6 +27,8 @@ rewrite_refs = _muat("rewrite_refs")
 # Built from pieces so that this file itself holds no pointer.
 HANDOUT = "../" + "shared/"
 NOMOR = "seed" + " 003"
+MIS, DES = check_standalone.HANDOUT_FILE["requirements"], check_standalone.HANDOUT_FILE["design"]
+FACTS = check_standalone.HANDOUT_FILE["domain_facts"]
 
 
 def test_tidak_ada_berkas_terlacak_yang_menunjuk_ke_luar_repositori():
@@ -35,10 +37,10 @@ def test_tidak_ada_berkas_terlacak_yang_menunjuk_ke_luar_repositori():
 
 
 @pytest.mark.parametrize("baris", [
-    f"see `{HANDOUT}MISSION.md`",
-    "MISSION" + " P7: the follow-up document",
-    "(" + "DOMAIN_FACTS" + ".md, 'Timeline of one cycle')",
-    "(" + "DESIGN" + ".md, Storage)",
+    f"see `{HANDOUT}{MIS}.md`",
+    MIS + " P7: the follow-up document",
+    "(" + FACTS + ".md, 'Timeline of one cycle')",
+    "(" + DES + ".md, Storage)",
     f"# {NOMOR}, slide 55",
     "def test_k2_dari_" + "seed" + "_000():",
     "as the " + "seed" + " words it",
@@ -60,12 +62,12 @@ def test_pemeriksa_tidak_menandai_benih_acak_atau_penunjuk_dalam(baris):
 
 
 @pytest.mark.parametrize("lama, baru", [
-    (f"`{HANDOUT}MISSION.md`", "`docs/requirements.md`"),
-    ("(" + "MISSION" + " S1)", "(docs/requirements.md#s1)"),
+    (f"`{HANDOUT}{MIS}.md`", "`docs/requirements.md`"),
+    ("(" + MIS + " S1)", "(docs/requirements.md#s1)"),
     (f'sumber="{NOMOR}, slide 55",', 'sumber="SRC-BIMTEK-MAPPI, slide 55",'),
     ("(" + "seed" + " 004 'Langkah-langkah Mengisi SKP di PMM')", "(SRC-JUMANKERA 'Langkah-langkah Mengisi SKP di PMM')"),
-    ("(" + "DESIGN" + ".md, Storage)", "(docs/design.md#storage)"),
-    ("DOMAIN_FACTS" + ".md 'Timeline of one cycle' (H)",
+    ("(" + DES + ".md, Storage)", "(docs/design.md#storage)"),
+    (FACTS + ".md 'Timeline of one cycle' (H)",
      "docs/requirements.md#timeline-of-one-cycle 'Timeline of one cycle' (H)"),
     ('"""Long fault runs (' + "issue" + ' 9): prints', '"""Long fault runs: prints'),
     ("(" + "issue" + " 5 item 1; S4, P1-P3)", "(S4, P1-P3)"),
