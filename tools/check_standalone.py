@@ -45,7 +45,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     ("numbered source document", re.compile(r"(?i)(?:\b|_)seeds?[ _]0\d\d(?![0-9])")),
     ("source documents folder", re.compile(r"(?i)\bseeds/")),
     ("unnamed source document", re.compile(
-        r"(?i)\b(?:the|its|this|that|each|non)[ -]seed\b(?!\s*(?:=|value|generator|phrase))")),
+        r"(?i)\b(?:the|its|this|that|these|those|each|non)[ -]seeds?\b(?!\s*(?:=|value|generator|phrase))")),
     ("unnamed source document", re.compile(r"(?i)\bseed's\b")),
     ("unnamed source document", re.compile(
         r"(?i)\bseed (?:error|number|example|heading|group|word|wording|document|page|slide|file|passage)s?\b")),

@@ -121,6 +121,7 @@ def _rules() -> list[tuple[re.Pattern[str], object]]:
         (r(r"\bseed example\b"), "published example"),
         (r(r"\bSeed groups\b"), "The source groups"),
         (r(r"\bseed file\b"), "source document"),
+        (r(r"\b([Tt])he seeds\b"), r"\1he sources"),
         (r(r"\b([Tt])he seed\b(?!\s*(?:=|value|generator|phrase))"), r"\1he source"),
         (r(r"\bgalat seed\b"), "galat terdokumentasi"),
         (r(r"(def test_\w*?)galat_seed"), r"\1galat_terdokumentasi"),

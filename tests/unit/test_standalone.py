@@ -44,6 +44,7 @@ def test_tidak_ada_berkas_terlacak_yang_menunjuk_ke_luar_repositori():
     f"# {NOMOR}, slide 55",
     "def test_k2_dari_" + "seed" + "_000():",
     "as the " + "seed" + " words it",
+    "where the " + "seeds" + " allow it",
     "Timeouts and retries (" + "issue" + " 9): every socket",
 ])
 def test_pemeriksa_menemukan_setiap_bentuk_penunjuk_luar(baris):
@@ -69,6 +70,7 @@ def test_pemeriksa_tidak_menandai_benih_acak_atau_penunjuk_dalam(baris):
     ("(" + DES + ".md, Storage)", "(docs/design.md#storage)"),
     (FACTS + ".md 'Timeline of one cycle' (H)",
      "docs/requirements.md#timeline-of-one-cycle 'Timeline of one cycle' (H)"),
+    ("where the " + "seeds" + " allow it", "where the sources allow it"),
     ('"""Long fault runs (' + "issue" + ' 9): prints', '"""Long fault runs: prints'),
     ("(" + "issue" + " 5 item 1; S4, P1-P3)", "(S4, P1-P3)"),
 ])
