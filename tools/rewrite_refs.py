@@ -20,6 +20,11 @@ every pointer ``tools/check_standalone.py`` still finds (left for a person).
 
 After a run that touched shared/contracts or an entry point's description, run
 ``make infra-sync`` (descriptions are copied into infra/generated and AsyncAPI).
+
+Merging branches written before the rewrite: where a file the rewrite changed
+conflicts, keep the other branch's side (merging this branch into the
+integration branch: ``git checkout --ours FILE``), commit the merge, then run
+this script again; it rewrites that side the same way.
 """
 from __future__ import annotations
 
