@@ -1,4 +1,4 @@
-"""Long fault runs (issue 9): prints messages in, effects out, lost, doubled. Not a test.
+"""Long fault runs: prints messages in, effects out, lost, doubled. Not a test.
 
     make faults                       # or: .venv/bin/python benchmarks/faults.py --pesan 300
 

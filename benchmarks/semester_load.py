@@ -1,7 +1,7 @@
-"""Semester-start load (issue 9): a benchmark that prints figures; not a test.
+"""Semester-start load: a benchmark that prints figures; not a test.
 
     make load                                   # 200 schools, 5,000 teachers, 60 s of load
-    make load ARGS="--pengguna setengah --tanpa-jeda"   # issue 9's load: closed loop at the concurrency
+    make load ARGS="--pengguna setengah --tanpa-jeda"   # the half-ceiling load: closed loop at the concurrency
                                                 # where the bare one-read function is at half its maximum
     .venv/bin/python benchmarks/semester_load.py --sekolah 4 --guru-per-sekolah 5 --detik 20 --pengguna 8
 
@@ -18,7 +18,7 @@
    /proc of its function processes) and Firestore reads/writes per request (from the functions'
    request log lines), each beside the bare ceilings of step 1 as a ratio.
 
-Targets (issue 9): zero errors; p99 of every write route < 250 ms at the load where the bare one-read
+Targets: zero errors; p99 of every write route < 250 ms at the load where the bare one-read
 ceiling is at half its maximum; every route >= 0.5x the bare one-read function's throughput.
 The national extrapolation from these figures is in docs/skala.md.
 """
@@ -168,7 +168,7 @@ def main() -> int:
     ap.add_argument("--karya", type=int, default=20, help="teachers who save and share a karya")
     ap.add_argument("--pengguna", default="32",
                     help="concurrent Locust users (= bare ceiling connections); `setengah`: the concurrency at "
-                         "which the bare one-read function reaches half its maximum throughput (issue 9's load)")
+                         "which the bare one-read function reaches half its maximum throughput (the half-ceiling load)")
     ap.add_argument("--tanpa-jeda", action="store_true",
                     help="no think time: a closed loop, so the users are the concurrency")
     ap.add_argument("--detik", type=int, default=60)
@@ -371,7 +371,7 @@ def report(prefix, cloud, offsets, cpu0, cpu1, bare, args) -> None:
     print(f"\n4. per route ({args.detik} s, {args.pengguna} users); ratios against bare one-read "
           f"({one['rps']:.0f} req/s, p99 {one['p99']:.1f} ms at {args.pengguna} connections)")
     # A route's throughput alone at this concurrency, by Little's law (users / mean latency), against
-    # the bare one-read function's measured throughput at the same concurrency: the issue's "every
+    # the bare one-read function's measured throughput at the same concurrency: the target "every
     # route >= 0.5x bare one-read" (the mix itself spreads its throughput over the routes by weight).
     print(f"  {'route':<62} {'n':>5} {'req/s':>6} {'err%':>5} {'p50':>5} {'p95':>5} {'p99':>5} "
           f"{'p99/bare':>8} {'alone/bare':>10} {'R/req':>5} {'W/req':>5}")

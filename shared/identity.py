@@ -317,7 +317,7 @@ class ApiKeyVerifier:
         key = request.headers.get("x-api-key", "")
         partner = self.partner_for(key) if key else None
         if partner is None:
-            # Seed 003 error #6: "xApiKey tidak ada di whitelist".
+            # SRC-BIMTEK-MAPPI error #6: "xApiKey tidak ada di whitelist".
             raise DomainError("kunci_api_tidak_terdaftar",
                               "xApiKey tidak ada di whitelist. Hubungi pengelola PMM untuk mendaftarkan kunci Anda.",
                               status=401, nomor_galat=6)

@@ -1,7 +1,7 @@
 """Local stand-in of BKN's e-Kinerja "Sinkro PMM" API, over real HTTP.
 
 Speaks the protocol of `services/sinkro/sinkro/adapters/ekinerja.py` (see its
-docstring) and answers the documented failures of seed 003 on demand, per
+docstring) and answers the documented failures of SRC-BIMTEK-MAPPI on demand, per
 pegawai (NIP):
 
     POST /api/v1/skp/sinkron        {nip, periode, versi, unor_id, rhk, perilaku, timpa_skp_lain}
@@ -71,11 +71,11 @@ from flask import Flask, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 KUNCI_BAWAAN = "kunci-lokal-pmm"
-PERIODE_PERTAMA = 2024  # Sinkro PMM feeds e-Kinerja since January 2024 (MISSION S1)
+PERIODE_PERTAMA = 2024  # Sinkro PMM feeds e-Kinerja since January 2024 (docs/requirements.md#s1)
 _POLA_PERIODE = re.compile(r"^(\d{4})-([12])$")
 _POLA_NIP = re.compile(r"\d{18}")
 
-# kode_galat -> (HTTP status, message as e-Kinerja words it, seed 003 slides 55-60)
+# kode_galat -> (HTTP status, message as e-Kinerja words it, SRC-BIMTEK-MAPPI slides 55-60)
 GALAT_EKINERJA: dict[str, tuple[int, str]] = {
     "api_key_tidak_terdaftar": (403, "xApiKey does not exists in whitelist"),
     "periode_tidak_sesuai": (422, "Unexpected period value"),

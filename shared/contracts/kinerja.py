@@ -72,7 +72,7 @@ class PredikatDitetapkan(EventPayload):
     predikat_organisasi: str | None = None
     ditetapkan_pada: datetime
     versi: int = Field(ge=1)
-    # additive (issue 6): the matrix pre-fill and whether the Pejabat Penilai adjusted it (with a reason)
+    # additive: the matrix pre-fill and whether the Pejabat Penilai adjusted it (with a reason)
     predikat_matriks: str | None = Field(None, description="predicate the PermenPANRB 6/2022 matrix gives")
     disesuaikan: bool | None = Field(None, description="true when predikat differs from predikat_matriks")
     plt: bool = Field(False, description="true: the predicate of the SKP sebagai Plt. Kepala Sekolah of npsn")

@@ -1,7 +1,7 @@
 """Events Sinkro PMM publishes, the scheduler tick it runs on, and the subscriptions of its functions (S1-S3).
 
 `sinkro.sinkronisasi.berhasil` / `.gagal`: one per attempt that reached a
-decision (sent and accepted, or refused with a seed error #1-#20); no NIP,
+decision (sent and accepted, or refused with a documented error #1-#20); no NIP,
 only ids, so any service may subscribe. `sinkro.batch.dijadwalkan` is the
 service's own work queue: a chunk of (pegawai, jenis, periode) to sync, fanned
 out by the daily tick or by a reference event that fixed a pegawai's data.
@@ -24,7 +24,7 @@ class SinkronisasiBerhasil(EventPayload):
     periode: str
     versi: int
     id_sinkron: str
-    peringatan: list[int] = Field([], description="seed numbers shown as warnings (#4 A, #12 replaced)")
+    peringatan: list[int] = Field([], description="published numbers shown as warnings (#4 A, #12 replaced)")
     pada: datetime
 
 
@@ -34,7 +34,7 @@ class SinkronisasiGagal(EventPayload):
     jenis: str
     periode: str
     versi: int | None = None
-    nomor_galat: int | None = Field(None, description="seed 003 #1-#20; None for a non-seed refusal")
+    nomor_galat: int | None = Field(None, description="SRC-BIMTEK-MAPPI #1-#20; None for an undocumented refusal")
     kode: str
     aktor: str | None = None
     dapat_diulang_otomatis: bool = False
@@ -65,7 +65,7 @@ SINKRONISASI_BERHASIL = register_topic(
     "An SKP, predicate or Plt. data reached e-Kinerja (possibly with warnings).")
 SINKRONISASI_GAGAL = register_topic(
     "sinkro.sinkronisasi.gagal", SinkronisasiGagal, "sinkro",
-    "A sync attempt was refused; carries the seed error number and who must act.")
+    "A sync attempt was refused; carries the documented error number and who must act.")
 BATCH_DIJADWALKAN = register_topic(
     "sinkro.batch.dijadwalkan", BatchDijadwalkan, "sinkro",
     "A chunk of pegawai to sync (daily batch or automatic retry after a data fix).")

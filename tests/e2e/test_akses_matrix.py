@@ -1,4 +1,4 @@
-"""Access control matrix (issue 9): every route of every service x every role, over HTTP through the
+"""Access control matrix: every route of every service x every role, over HTTP through the
 gateway of the whole local stack, against one world fed through the inbound events.
 
 The world: one school with a definitive principal (kepala sekolah) AND a Plt.; its guru with a plan
@@ -411,7 +411,7 @@ def render() -> str:
              "(writes carry a stale `versi`: **409 means allowed**, refused only for the version; 2xx allowed; "
              "401 no valid credentials for this route; 403 refused with a reason; 404 existence is private, K1; "
              "400/422 the request itself is invalid for everyone).", "",
-             "Roles come from reference data, never from the token (DESIGN: identity and access): "
+             "Roles come from reference data, never from the token (docs/design.md#identity-and-access): "
              "kepala sekolah, Plt. and guru from Dapodik, kepala dinas from the Dinas record, the pengawas from "
              "the pengawas record (delegated the principal's assessment by the school's `delegasi_penilai`), "
              "admin instansi "

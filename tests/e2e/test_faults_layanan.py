@@ -1,4 +1,4 @@
-"""Faults at the service edge (issue 9), over HTTP through the gateway of the whole local stack:
+"""Faults at the service edge, over HTTP through the gateway of the whole local stack:
 - two tabs of one teacher, and two principals (definitive and Plt.), acting on one document at the same
   moment: exactly one wins, every other gets 409 (`versi_tidak_cocok` or `sedang_diubah`);
 - the e-Kinerja stand-in slow (answers after the client's timeout), failing (HTTP 500) and flapping

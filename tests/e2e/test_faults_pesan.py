@@ -1,4 +1,4 @@
-"""Faults on the message path (issue 9): every registered handler gets each event twice (one after
+"""Faults on the message path: every registered handler gets each event twice (one after
 the other, and twice at once), and versioned events in reverse order; a real function process is
 SIGKILLed between its Firestore commit and its publish and the sweeper heals it.
 

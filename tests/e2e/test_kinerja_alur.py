@@ -1,4 +1,4 @@
-"""Pengelolaan Kinerja over HTTP on the whole local stack (issue 5 "Done when"; P1-P9, P14, P15).
+"""Pengelolaan Kinerja over HTTP on the whole local stack (P1-P9, P14, P15).
 
 Reference data is fed the way Dapodik / Rapor Pendidikan would: real events on
 the inbound topics, delivered by push to the real consumer functions. Each test

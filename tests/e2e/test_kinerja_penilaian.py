@@ -1,4 +1,4 @@
-"""Penilaian, Kirim ke Dinas and Predikat over HTTP on the whole local stack (issue 6 "Done when"; P10-P12, P14).
+"""Penilaian, Kirim ke Dinas and Predikat over HTTP on the whole local stack (P10-P12, P14).
 
 Reference data (schools, PTK, the Dinas and its Kepala Dinas, Rapor) is fed as events on the inbound topics, as
 in test_kinerja_alur (its helpers are reused); every test has its own NPSN and Dinas. Plans are made in January

@@ -1,5 +1,5 @@
 """Umpan Balik end to end, over HTTP through the gateway of the whole local stack
-(issue 4; U1-U5, K8).
+(U1-U5, K8).
 
 A teacher saves two karya through the karya service (praktik pembelajaran and
 materi ajar) and shares links; a colleague guru and a kepala sekolah (roles from

@@ -1,7 +1,7 @@
 """S1/S3 over real HTTP: the e-Kinerja client against the local stand-in.
 
 No emulators: the stand-in runs in a thread on a free 127.0.0.1 port. Each
-documented e-Kinerja failure (#6, #8, #9, #11, #12, #13) must arrive as its seed
+documented e-Kinerja failure (#6, #8, #9, #11, #12, #13) must arrive as its published
 number; only #9 is retried, and a retried send takes effect exactly once.
 """
 from __future__ import annotations

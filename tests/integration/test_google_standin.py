@@ -367,7 +367,7 @@ def test_cli_stand_in_dengan_file_data(tmp_path):
         proc.wait(timeout=5)
 
 
-# --- injected faults (issue 9): slow, failing, flapping ------------------------------
+# --- injected faults: slow, failing, flapping ------------------------------
 
 def fault(google, **body):
     return admin(google, "fault", body)
@@ -393,7 +393,7 @@ def test_gangguan_admin_bentuk_galat_google_dan_reset(google, cfg):
     assert f["api"] == f["token"] and f["api"]["fail_always"] is False and f["api"]["failed"] == 0
 
 
-def test_issue9_youtube_berkedip_dicoba_ulang_dengan_batas(cfg, google):
+def test_youtube_berkedip_dicoba_ulang_dengan_batas(cfg, google):
     """backendError once: the adapter's one retry absorbs it; twice: a clear youtube_tidak_tersedia (bounded)."""
     klien = klien_untuk(cfg.model_copy(update={"num_retries": 1}))
     fault(google, target="api", fail_next=1, status=500)
@@ -405,7 +405,7 @@ def test_issue9_youtube_berkedip_dicoba_ulang_dengan_batas(cfg, google):
     assert admin(google, "fault")["api"]["failed"] == 2 and admin(google, "quota")["calls"] == {"videos.list": 1}
 
 
-def test_issue9_token_berkedip_dicoba_ulang_google_auth_dan_gagal_terus_jelas(cfg, google):
+def test_token_berkedip_dicoba_ulang_google_auth_dan_gagal_terus_jelas(cfg, google):
     refresh = refresh_untuk(cfg)
     fault(google, target="token", fail_next=2)  # google-auth tries the token endpoint 3 times
     assert KlienYoutube(cfg, refresh_token=refresh).kanal_saya().channel_id == KANAL_SARI
@@ -417,7 +417,7 @@ def test_issue9_token_berkedip_dicoba_ulang_google_auth_dan_gagal_terus_jelas(cf
 
 
 @pytest.mark.parametrize("target", ["api", "token"])
-def test_issue9_youtube_lambat_melewati_timeout_tidak_dicoba_ulang(cfg, google, target):
+def test_youtube_lambat_melewati_timeout_tidak_dicoba_ulang(cfg, google, target):
     """Slower than the adapter's timeout: one attempt, then youtube_tidak_tersedia (a retry would double the
     wait); once YouTube is fast again the same client works."""
     cepat = cfg.model_copy(update={"timeout_detik": 0.5, "num_retries": 2})

@@ -447,7 +447,7 @@ def test_k6_periksa_berkala_menandai_video_privat_dan_memberi_tahu_pemilik(p, db
     assert len(outbox(db, "karya.video.tidak_tersedia")) == 1
 
 
-def test_issue9_periksa_berkala_saat_youtube_gagal_tidak_menandai_video_hilang(p, db, google):
+def test_periksa_berkala_saat_youtube_gagal_tidak_menandai_video_hilang(p, db, google):
     """YouTube answers 503 backendError: no karya turns video_tidak_tersedia, nothing is published, and the
     round stops after the first account (one call and its retry, not one per account); the accounts not
     tried keep their place in the queue. Once YouTube is back the next round checks everything."""

@@ -1,4 +1,4 @@
-"""Kinerja use cases and reference consumers against the real Firestore emulator (issue 5; P1-P9, P14, P15).
+"""Kinerja use cases and reference consumers against the real Firestore emulator (P1-P9, P14, P15).
 
 Reference data arrives as the CloudEvent of a Pub/Sub push through the real
 consumer helper (ledger + effect in one transaction); the use cases run in

@@ -1,4 +1,4 @@
-"""Penilaian, Kirim ke Dinas, Predikat against the real Firestore emulator (issue 6; P10-P12, P14, P1 transitions).
+"""Penilaian, Kirim ke Dinas, Predikat against the real Firestore emulator (P10-P12, P14, P1 transitions).
 
 Reference data arrives through the real consumer helper (as in test_kinerja_layanan); the use cases run in real
 transactions with their outbox, so the published `kinerja.predikat.ditetapkan` payloads are read from the outbox.

@@ -1,4 +1,4 @@
-"""Umpan Balik use cases and consumers against the real Firestore emulator (issue 4; U1-U5, K8).
+"""Umpan Balik use cases and consumers against the real Firestore emulator (U1-U5, K8).
 
 Karya and PTK events arrive as the CloudEvent of a Pub/Sub push through the
 real consumer helper (ledger + effect in one transaction); use cases run in

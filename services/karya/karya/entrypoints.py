@@ -37,7 +37,7 @@ from karya.tampilan import (
 )
 
 api = Api("karya", "karya", "Bukti Karya API",
-          "Bukti Karya Saya (seed 000, K1-K8): import a video from the teacher's own YouTube channel, "
+          "Bukti Karya Saya (SRC-BUKTI-KARYA, K1-K8): import a video from the teacher's own YouTube channel, "
           "describe, play and share it by capability link.")
 
 E404_KARYA = "karya_tidak_ditemukan (also for a karya of someone else)"

@@ -406,7 +406,7 @@ def daftar_guru(ctx: Ctx, npsn: str):
     return DaftarGuru(npsn=npsn, periode=periode, guru=guru, ringkasan_menunggu=ringkasan)
 
 
-# ------------------------------------------------------- assessment (issue 6)
+# ------------------------------------------------------- assessment
 def _periode_query(ctx: Ctx) -> str:
     return ctx.request.args.get("periode") or ""
 

@@ -230,7 +230,7 @@ class KonfirmasiPeriodeView(BaseModel):
     pada: datetime | str
 
 
-# ============================================================ issue 6: Penilaian, Predikat (P10-P12, P14)
+# ============================================================ Penilaian, Predikat (P10-P12, P14)
 from kinerja.domain.penilaian import PANDUAN_KIRIM_DINAS, LABEL_RATING, PengirimanDinas, PenilaianKinerja, Rating  # noqa: E402
 from kinerja.domain.predikat import (  # noqa: E402
     LABEL_PREDIKAT,

@@ -21,7 +21,7 @@ log = get_logger(__name__)
 
 api = Api("sinkro", "sinkro", "Sinkro PMM ke e-Kinerja API",
           "Sinkronisasi SKP, predikat dan data Plt. dari PMM ke e-Kinerja BKN (S1-S4), dengan Log Sinkronisasi "
-          "PMM untuk Admin Instansi. Galat sinkronisasi membawa `nomor_galat` (#1-#20 seed 003), `aktor` dan "
+          "PMM untuk Admin Instansi. Galat sinkronisasi membawa `nomor_galat` (#1-#20 SRC-BIMTEK-MAPPI), `aktor` dan "
           "`tindak_lanjut`.")
 
 Periode = str

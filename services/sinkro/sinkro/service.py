@@ -63,7 +63,7 @@ def _status_gagal(tx: Tx, **sama_dengan: str) -> list[dict[str, Any]]:
 
 
 def _ulangi(tx: Tx, gagal: list[dict[str, Any]], alasan: str = "data_diperbaiki") -> None:
-    """A reference event fixed someone's data: retry their failed syncs automatically (issue 7 item 6)."""
+    """A reference event fixed someone's data: retry their failed syncs automatically."""
     if not gagal:
         return
     butir = sorted({(g["ptk_id"], g["jenis"], g["periode"]) for g in gagal}, key=lambda b: (b[0], URUTAN_JENIS[b[1]]))
@@ -529,7 +529,7 @@ def pegawai_terdampak(p, sub: str, email: str | None, s: Saring, batas: int, kur
 
 
 def rekap(p, sub: str, email: str | None, s: Saring) -> list[dict[str, Any]]:
-    """Per seed error: attempts in the log, pegawai still affected, warnings (#4 A, #12 replaced)."""
+    """Per documented error: attempts in the log, pegawai still affected, warnings (#4 A, #12 replaced)."""
     pelaku = kenali(p.db, sub, email)
     instansi = _instansi_admin(pelaku, s.instansi_id)
     dasar_log = _query_log(p.db, instansi, Saring(jenis=s.jenis, periode=s.periode))
@@ -641,7 +641,7 @@ def ekspor_csv(p, sub: str, email: str | None, s: Saring, *, batas: int = BATAS_
 
 
 # ======================================================================
-# The scheduled batch (issue 7 item 6)
+# The scheduled batch
 # ======================================================================
 
 def potong(butir: list[tuple[str, str, str]], ukuran: int) -> list[list[tuple[str, str, str]]]:

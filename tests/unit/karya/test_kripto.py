@@ -1,4 +1,4 @@
-"""Envelope encryption of YouTube refresh tokens at rest (K3 tokens; DESIGN
+"""Envelope encryption of YouTube refresh tokens at rest (K3 tokens; docs/design.md
 "YouTube refresh tokens are encrypted at rest")."""
 import pytest
 

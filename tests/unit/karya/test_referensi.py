@@ -10,7 +10,7 @@ from karya.domain.referensi.mata_pelajaran import cocok_dengan_tingkat, pastikan
 ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def test_k2_kategori_aktif_hanya_dua_dari_seed_000_dan_urut():
+def test_k2_kategori_aktif_hanya_dua_dari_bukti_karya_dan_urut():
     assert [k.kode for k in kategori.daftar_kategori()] == ["praktik_pembelajaran", "materi_ajar"]
 
 
@@ -19,7 +19,7 @@ def test_k2_kategori_mendatang_ada_sebagai_data_tidak_aktif():
     assert not semua["praktik_baik"].aktif and not semua["simulasi_mengajar"].aktif
 
 
-def test_k2_label_dan_deskripsi_dari_seed_000():
+def test_k2_label_dan_deskripsi_dari_bukti_karya():
     k = kategori.cari_kategori("praktik_pembelajaran")
     assert k.label == "Praktik Pembelajaran"
     assert "tatap muka" in k.deskripsi and "jarak jauh" in k.deskripsi

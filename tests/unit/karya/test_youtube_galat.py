@@ -73,7 +73,7 @@ def _permintaan():
     return req
 
 
-def test_issue9_waktu_habis_tidak_dicoba_ulang_tetapi_5xx_dicoba_ulang():
+def test_waktu_habis_tidak_dicoba_ulang_tetapi_5xx_dicoba_ulang():
     """A socket timeout (slow YouTube or token endpoint) ends the call at once as youtube_tidak_tersedia;
     a 5xx backendError (flapping) is still retried by googleapiclient, num_retries times at most."""
     import socket

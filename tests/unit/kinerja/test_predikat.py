@@ -418,7 +418,7 @@ def test_p14_isian_rating_kepala_sekolah_mengikuti_predikat_organisasi():
 
 def test_p14_predikat_kepala_sekolah_tanpa_kirim_dinas_tetapi_rating_hasil_kerja_harus_hasil_sekolah():
     """A principal is rated by the Kepala Dinas directly: nothing is sent, but the Rating Hasil Kerja
-    must be the one the school's organisation predicate gives (issue 6, `pimpinan=True`)."""
+    must be the one the school's organisation predicate gives (`pimpinan=True`)."""
     kadis = PejabatPenilai(definitif_id="kadis-1")
     pn = _penilaian(A, S, terkirim=False, pegawai_id=KS)
     pr = _tetapkan(pn, aktor_id="kadis-1", penilai=kadis, predikat_organisasi=O.istimewa, pimpinan=True)

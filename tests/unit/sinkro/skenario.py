@@ -2,7 +2,7 @@
 
 Shared by the integration suite (in-process, emulators) and the e2e suite (the whole
 stack, events on the real topics). A `Dunia` is one pegawai's world with unique ids;
-`SKENARIO` says how to break it so that exactly seed error #N follows (seed 003,
+`SKENARIO` says how to break it so that exactly documented error #N follows (SRC-BIMTEK-MAPPI,
 slides 50-65), who must act, and how the data is fixed so a retry succeeds.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""S1/S3: e-Kinerja client maps answers to seed errors and retries only #9 (5xx, timeouts)."""
+"""S1/S3: e-Kinerja client maps answers to documented errors and retries only #9 (5xx, timeouts)."""
 import json
 import logging
 
@@ -223,7 +223,7 @@ def test_s3_galat_4_kondisi_dari_ekinerja_diteruskan_bila_dikenal():
     assert info.value.kondisi == "C" and info.value.aktor is Aktor.operator_sekolah
 
 
-def test_jawaban_4xx_tidak_dikenal_bukan_galat_seed_dan_tidak_diulang():
+def test_jawaban_4xx_tidak_dikenal_bukan_galat_terdokumentasi_dan_tidak_diulang():
     sesi = SesiPalsu(jawaban(418, {"kode_galat": "teko", "pesan": "I'm a teapot"}), DITERIMA)
     k, _ = klien(sesi)
     with pytest.raises(JawabanEkinerjaTidakDikenal) as info:

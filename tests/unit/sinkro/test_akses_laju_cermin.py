@@ -145,7 +145,7 @@ def test_sekolah_sejak_dari_tmt_penugasan_bukan_dari_stempel_pembaruan():
                           t)["sekolah_sejak"] == "2018-07-16"
 
 
-def test_nilai_longgar_jadi_kosong_sehingga_pemeriksaan_menjawab_galat_seed():
+def test_nilai_longgar_jadi_kosong_sehingga_pemeriksaan_menjawab_galat_terdokumentasi():
     assert cm.nip("12345") is None and cm.nip(NIP) == NIP
     assert cm.npsn("6030 001") is None and cm.ident("unor 1/a") == "unor-1-a"
     assert cm.status_kepegawaian("pns_diperbantukan") == "PNS DIPERBANTUKAN"

@@ -1,4 +1,4 @@
-"""S2/S3: the catalogue of the 20 documented sync errors (seed 003, slides 48-65)."""
+"""S2/S3: the catalogue of the 20 documented sync errors (SRC-BIMTEK-MAPPI, slides 48-65)."""
 import re
 
 import pytest
@@ -24,11 +24,11 @@ def test_s3_kode_stabil_unik_dan_snake_case():
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", k) for k in kode)
 
 
-def test_s2_setiap_galat_punya_aktor_tindak_lanjut_dan_sumber_seed():
+def test_s2_setiap_galat_punya_aktor_tindak_lanjut_dan_sumber():
     for e in KATALOG.values():
         assert isinstance(e.aktor, Aktor)
         assert e.tindak_lanjut and all(t.strip() for t in e.tindak_lanjut)
-        assert e.sumber.startswith("seed 003, slide")
+        assert e.sumber.startswith("SRC-BIMTEK-MAPPI, slide")
 
 
 def test_s3_hanya_galat_9_yang_diulang_otomatis():
@@ -59,12 +59,12 @@ def test_s3_hanya_galat_9_yang_diulang_otomatis():
         (20, Aktor.admin_instansi),
     ],
 )
-def test_s2_aktor_menurut_seed(nomor, aktor):
+def test_s2_aktor_menurut_sumber(nomor, aktor):
     assert entri(nomor).aktor is aktor
 
 
-def test_s3_judul_seed_tercatat_apa_adanya():
-    """Headings as the seed writes them, so admins recognise e-Kinerja's messages."""
+def test_s3_judul_sumber_tercatat_apa_adanya():
+    """Headings as the source writes them, so admins recognise e-Kinerja's messages."""
     assert entri(6).judul_seed == "xApiKey does not exists in whitelist"
     assert entri(8).judul_seed == "Unexpected period value"
     assert entri(9).judul_seed == "Request failed with status code 500"
@@ -79,7 +79,7 @@ def test_s3_pesan_berbahasa_indonesia_juga_untuk_judul_inggris_6_8_9_11():
         assert re.search(r"\b(tidak|gagal|belum)\b", e.pesan)
 
 
-def test_s3_golongan_sesuai_bagian_seed():
+def test_s3_golongan_sesuai_bagian_sumber():
     assert {n for n, e in KATALOG.items() if e.golongan is Golongan.guru} == {15, 16, 17}
     assert {n for n, e in KATALOG.items() if e.golongan is Golongan.plt_kepala_sekolah} == {18, 19, 20}
 

@@ -1,4 +1,4 @@
-"""S1/S3/S4: the check before sending; one snapshot per seed error #1-#20 (seed 003, slides 50-65)."""
+"""S1/S3/S4: the check before sending; one snapshot per documented error #1-#20 (SRC-BIMTEK-MAPPI, slides 50-65)."""
 import copy
 from datetime import date
 
@@ -156,7 +156,7 @@ def test_s3_galat_4_kondisi_a_npsn_sama_walau_nama_lain():
 
 
 def test_s3_galat_4_kondisi_b_siasn_belum_diperbarui():
-    """Seed example: Dapodik has the new "SD Negeri 5 Petang", SIASN still "SD Negeri 7 Pagi"."""
+    """Published example: Dapodik has the new "SD Negeri 5 Petang", SIASN still "SD Negeri 7 Pagi"."""
 
     def ubah(d):
         d["pmm"]["sekolah"]["nama"] = "SD Negeri 5 Petang"
@@ -170,7 +170,7 @@ def test_s3_galat_4_kondisi_b_siasn_belum_diperbarui():
 
 
 def test_s3_galat_4_kondisi_c_dapodik_belum_diperbarui():
-    """Seed example: Dapodik still "SD Negeri 9 Petang", SIASN has the new "SD Negeri 13 Pagi"."""
+    """Published example: Dapodik still "SD Negeri 9 Petang", SIASN has the new "SD Negeri 13 Pagi"."""
 
     def ubah(d):
         d["pmm"]["sekolah"]["nama"] = "SD Negeri 9 Petang"
@@ -350,7 +350,7 @@ def test_s1_predikat_lolos_setelah_skp_ada_di_ekinerja():
     assert periksa(cermin(ubah), "predikat").ok
 
 
-def test_predikat_belum_ditetapkan_bukan_galat_seed_tetapi_belum_siap():
+def test_predikat_belum_ditetapkan_bukan_galat_terdokumentasi_tetapi_belum_siap():
     def ubah(d):
         d["pmm"]["predikat"] = None
 
@@ -408,7 +408,7 @@ def test_s3_galat_15_skp_organisasi_milik_atasan_lain_tidak_dihitung():
 
 
 def test_s3_galat_15_16_17_tidak_berlaku_untuk_kepala_sekolah():
-    """Seed groups #15-#17 under "Pesan Error di Guru"."""
+    """The source groups #15-#17 under "Pesan Error di Guru"."""
 
     def ubah(d):
         d["pmm"]["peran"] = "kepala_sekolah"
@@ -450,7 +450,7 @@ def test_s3_galat_19_tidak_terdaftar_plt_di_ekinerja():
     _gagal(periksa(cermin(lambda d: _plt(d, 1, 0)), "plt"), 19, Aktor.admin_instansi)
 
 
-def test_s3_galat_20_jumlah_plt_berbeda_seed_contoh_2_lawan_1():
+def test_s3_galat_20_jumlah_plt_berbeda_sumber_contoh_2_lawan_1():
     galat = _gagal(periksa(cermin(lambda d: _plt(d, 2, 1)), "plt"), 20, Aktor.admin_instansi)
     assert (galat.nilai_pmm, galat.nilai_bkn) == (2, 1)
 

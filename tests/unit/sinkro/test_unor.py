@@ -1,10 +1,10 @@
-"""S3 #4: school name (Dapodik/PMM) vs unor name (SIASN/e-Kinerja), seed 003 slides 52-54."""
+"""S3 #4: school name (Dapodik/PMM) vs unor name (SIASN/e-Kinerja), SRC-BIMTEK-MAPPI slides 52-54."""
 import pytest
 
 from sinkro.domain.unor import KesamaanUnor, bandingkan_nama_unor, normalisasi_nama_unor
 
 
-def test_s3_galat_4_contoh_seed_kondisi_a_sd_negeri_sama_dengan_sdn():
+def test_s3_galat_4_contoh_sumber_kondisi_a_sd_negeri_sama_dengan_sdn():
     assert bandingkan_nama_unor("SD Negeri 4 Pagi", "SDN 4 Pagi") is KesamaanUnor.nomenklatur
 
 
@@ -47,8 +47,8 @@ def test_s3_galat_4_huruf_spasi_tanda_baca_saja_dianggap_sama(pmm, bkn):
 @pytest.mark.parametrize(
     ("pmm", "bkn"),
     [
-        ("SD Negeri 5 Petang", "SD Negeri 7 Pagi"),  # seed example, condition B
-        ("SD Negeri 9 Petang", "SD Negeri 13 Pagi"),  # seed example, condition C
+        ("SD Negeri 5 Petang", "SD Negeri 7 Pagi"),  # published example, condition B
+        ("SD Negeri 9 Petang", "SD Negeri 13 Pagi"),  # published example, condition C
         ("SD Negeri 4 Pagi", "SD Swasta 4 Pagi"),
         ("SD Negeri 4 Pagi", "SMP Negeri 4 Pagi"),
         ("SD Negeri 4 Pagi", "SD Negeri 40 Pagi"),

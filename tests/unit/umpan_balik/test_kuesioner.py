@@ -48,7 +48,7 @@ def test_u2_kedua_kategori_punya_kuesioner_sendiri():
     ma = kuesioner_terkini("materi_ajar")
     assert (pp.kategori, ma.kategori) == ("praktik_pembelajaran", "materi_ajar")
     # "Kuesioner dan Saran untuk ... praktik pembelajaran dan materi ajar
-    # mempunyai pertanyaan yang berbeda" (seed 000, III.4)
+    # mempunyai pertanyaan yang berbeda" (SRC-BUKTI-KARYA, III.4)
     assert not {q.teks for q in pp.pertanyaan} & {q.teks for q in ma.pertanyaan}
     assert not {q.id for q in pp.pertanyaan} & {q.id for q in ma.pertanyaan}
     assert not {t.teks for t in pp.tanggapan} & {t.teks for t in ma.tanggapan}

@@ -1,4 +1,4 @@
-"""Sharded answer counters: layout, merge, recount (U5, DESIGN "Storage")."""
+"""Sharded answer counters: layout, merge, recount (U5, docs/design.md#storage)."""
 from __future__ import annotations
 
 import random

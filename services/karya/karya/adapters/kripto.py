@@ -1,4 +1,4 @@
-"""Envelope encryption of YouTube refresh tokens at rest (DESIGN: "YouTube
+"""Envelope encryption of YouTube refresh tokens at rest (docs/design.md#identity-and-access: "YouTube
 refresh tokens are encrypted at rest").
 
 The Cloud KMS pattern: every secret gets its own random 256-bit data key

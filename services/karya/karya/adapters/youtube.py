@@ -27,7 +27,7 @@ used):
 The token endpoint costs no YouTube quota. `KlienYoutube.unit_kuota` counts
 the units a client instance spent (for logs and budgets).
 
-Timeouts and retries (issue 9): every socket waits at most `timeout_detik`
+Timeouts and retries: every socket waits at most `timeout_detik`
 (10 s). A 5xx/429 or a dropped connection is retried `num_retries` times (1)
 with googleapiclient's backoff (<= 2 s); google-auth retries a 5xx of the
 token endpoint itself (3 attempts, ~1 s and ~2 s apart). A timeout is not

@@ -1,4 +1,4 @@
-"""Pure domain of Bukti Karya (seed 000, requirements K1-K8).
+"""Pure domain of Bukti Karya (SRC-BUKTI-KARYA, requirements K1-K8).
 
 No I/O and no Google imports here: pydantic models, rules and reference
 tables only, unit-tested directly (tests/unit/karya).

@@ -1,6 +1,6 @@
 """Sharing a karya by link (K7, K8).
 
-Published works are reachable only through shared links (seed 000, III.4).
+Published works are reachable only through shared links (SRC-BUKTI-KARYA, III.4).
 A link carries a capability token: `secrets.token_urlsafe(32)` (256 bits).
 Only its SHA-256 is stored (`TautanBerbagi.token_hash`), so a leak of the
 database does not leak working links; the raw token is shown once, in the

@@ -1,7 +1,7 @@
 """Karya: a video from the teacher's own YouTube channel with its metadata
 (K1, K4, K5, K6).
 
-Flow (seed 000, III.1): login with a YouTube account -> pick an uploaded
+Flow (SRC-BUKTI-KARYA, III.1): login with a YouTube account -> pick an uploaded
 video (a `Draf`; "Ganti Video" swaps it, "Ganti akun" switches account) ->
 judul, deskripsi, kategori, mata pelajaran, tingkat kelas, consent ->
 "Simpan Video" creates the `Karya`.

@@ -4,7 +4,7 @@ a `state` bound to the signed-in PMM user.
 
 - The authorization URL asks only for `youtube.readonly`, offline access (a
   refresh token) and `prompt=select_account consent`: the teacher picks the
-  Google account they upload with (seed 000, III.1 step 5; also "Ganti akun")
+  Google account they upload with (SRC-BUKTI-KARYA, III.1 step 5; also "Ganti akun")
   and Google asks consent again, so a refresh token is always returned.
 - `state` = "v1.<payload>.<signature>": payload holds a keyed hash of the
   user id (the id itself never goes to Google), a nonce and an expiry;

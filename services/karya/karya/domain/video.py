@@ -2,7 +2,7 @@
 may become a karya (K3: the video must come from the user's own channel and
 be playable by the colleagues the work is shared with, K6/K7).
 
-Facts behind the rule (YouTube Data API v3, videos resource, DOMAIN_FACTS.md):
+Facts behind the rule (YouTube Data API v3, videos resource, docs/requirements.md#domain-facts):
 `status.uploadStatus` is one of uploaded (still processing), processed,
 failed, rejected, deleted; `status.privacyStatus` is public, unlisted or
 private; `status.embeddable` says whether other sites may embed it. A deleted

@@ -1,7 +1,7 @@
 """Versioned reference data of Pengelolaan Kinerja, kept as JSON beside the code.
 
-Every file carries a ``versi`` and a ``sumber`` (the DOMAIN_FACTS.md line or the
-seed file and passage it comes from), so a regulation change is an edit of a
+Every file carries a ``versi`` and a ``sumber`` (the docs/requirements.md#domain-facts line or the
+source document and passage it comes from), so a regulation change is an edit of a
 JSON file, reviewed like code, not a change of logic. Files are read once per
 process (cold start stays small: nothing is read until first use).
 """

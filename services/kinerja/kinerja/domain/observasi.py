@@ -1,6 +1,6 @@
 """Pelaksanaan Kinerja: the four observation steps of one pegawai in one period (P4-P8).
 
-Source: seed 003 ("Tahap Pelaksanaan Kinerja") and seed 004 ("Cara Pengisian
+Source: SRC-BIMTEK-MAPPI ("Tahap Pelaksanaan Kinerja") and SRC-JUMANKERA ("Cara Pengisian
 Dokumen Persiapan / Dokumen Tindak Lanjut Pelaksanaan Kinerja Guru di PMM").
 
 The steps run strictly in order; a write to a step whose predecessor is not
@@ -21,10 +21,10 @@ Progress ("Observasi Praktik Kinerja" table) is 25% per finished step; 100%
 when all four are done (P8).
 
 Schedule agreement (decision): the guru proposes the date/time inside the
-Dokumen Persiapan after discussing it with the kepala sekolah (seed 004: "pastikan
+Dokumen Persiapan after discussing it with the kepala sekolah (SRC-JUMANKERA: "pastikan
 untuk berdiskusi terlebih dahulu sebelum menetapkan jadwal"). After
 "Kumpulkan", the kepala sekolah confirms it with ``sepakati_jadwal``: either
-the proposed time as it is, or another time agreed in their discussion (seed 004:
+the proposed time as it is, or another time agreed in their discussion (SRC-JUMANKERA:
 "jika jadwal yang diajukan tidak sesuai, Guru dapat berdiskusi ... di luar
 dari jadwal yang sudah ditetapkan"). The agreement is the principal's own
 record beside the teacher's document, so the submitted document itself never
@@ -72,7 +72,7 @@ class Langkah(StrEnum):
     refleksi_tindak_lanjut = "refleksi_tindak_lanjut"
 
 
-# Order and names of the steps (seed 003, "empat proses tahapan").
+# Order and names of the steps (SRC-BIMTEK-MAPPI, "empat proses tahapan").
 URUTAN_LANGKAH: tuple[Langkah, ...] = (
     Langkah.dokumen_persiapan,
     Langkah.observasi_kelas,
@@ -89,7 +89,7 @@ PERSEN_PER_LANGKAH = 100 // len(URUTAN_LANGKAH)  # 25
 
 
 class HasilObservasi(StrEnum):
-    """How one fokus perilaku was observed (DOMAIN_FACTS.md, Perencanaan Kinerja)."""
+    """How one fokus perilaku was observed (docs/requirements.md#domain-facts, Perencanaan Kinerja)."""
 
     belum_dilakukan = "belum_dilakukan"
     dilakukan_belum_efektif = "dilakukan_belum_efektif"
@@ -102,7 +102,7 @@ LABEL_HASIL_OBSERVASI: dict[HasilObservasi, str] = {
     HasilObservasi.dilakukan_efektif: "Dilakukan dan Efektif",
 }
 
-# Shown with the observation result to the guru (seed 004, Dokumen Tindak Lanjut step 2).
+# Shown with the observation result to the guru (SRC-JUMANKERA, Dokumen Tindak Lanjut step 2).
 KETERANGAN_BUKAN_NILAI_AKHIR = (
     "Hasil penilaian observasi ini menjadi dasar tindak lanjut Anda dan bukan nilai akhir."
 )
@@ -236,7 +236,7 @@ class IsianTindakLanjut(FrozenModel):
     tantangan: TeksPanjang | None = None
     tujuan_ids: tuple[Identifier, ...] = ()
     materi_pmm_ids: tuple[Identifier, ...] = ()
-    periode_belajar: TeksPendek | None = None  # free text (seed 004: "menuliskan secara bebas waktunya")
+    periode_belajar: TeksPendek | None = None  # free text (SRC-JUMANKERA: "menuliskan secara bebas waktunya")
     dukungan_ids: tuple[Identifier, ...] = ()
     pembelajaran_lainnya: TeksPanjang | None = None  # optional
 
@@ -360,7 +360,7 @@ class Pelaksanaan(FrozenModel):
         rencana_disetujui: bool,
         now: datetime,
     ) -> "Pelaksanaan":
-        """Open the Pelaksanaan once the plan is approved (seed 004: "Setelah
+        """Open the Pelaksanaan once the plan is approved (SRC-JUMANKERA: "Setelah
         perencanaan kinerja ... mendapatkan persetujuan dari Kepala Sekolah").
         ``fokus_perilaku_ids`` are the three fokus perilaku of the sub-indicator
         chosen in the plan (from the catalogue)."""

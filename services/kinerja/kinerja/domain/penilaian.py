@@ -1,11 +1,11 @@
 """Penilaian Kinerja: the two ratings and the school's send to the Dinas (P10, P11).
 
-Sources: seed 003 ("Tahap Penilaian Kinerja", "Cara Mengirimkan Hasil Penilaian
+Sources: SRC-BIMTEK-MAPPI ("Tahap Penilaian Kinerja", "Cara Mengirimkan Hasil Penilaian
 Kinerja Guru kepada Kepala Dinas Pendidikan oleh Kepala Sekolah"); the rating
-scale is PermenPANRB No. 6/2022 (DOMAIN_FACTS.md).
+scale is PermenPANRB No. 6/2022 (docs/requirements.md#domain-facts).
 
 Ratings (P10). The superior gives each pegawai a Rating Hasil Kerja (the
-seed's "Rating Praktik Kinerja") and a Rating Perilaku Kerja on the scale
+source's "Rating Praktik Kinerja") and a Rating Perilaku Kerja on the scale
 Di Atas / Sesuai / Di Bawah Ekspektasi, each with an optional note. Only for a
 pegawai whose plan is agreed (the SKP exists) and only inside the assessment
 window (the service decides the window from the cycle and passes a bool;
@@ -22,7 +22,7 @@ Send to the Dinas (P11), decisions:
   characters; the batch takes every complete rating of the school not sent yet;
 - each rating is sent once: afterwards it cannot change (kode
   ``penilaian_sudah_dikirim``). Pegawai rated later go into a later batch
-  (seed 003: "Kepala Sekolah hanya perlu mengirimkan data Penilaian Kinerja
+  (SRC-BIMTEK-MAPPI: "Kepala Sekolah hanya perlu mengirimkan data Penilaian Kinerja
   satu kali saja. Jika ada data guru yang belum dikirim, Anda tidak perlu khawatir");
 - inactive (pensiun, meninggal, mutasi, ...) and duplicated pegawai (same NIP
   twice, or the same person twice: same NIK, or same name and birth date when a
@@ -73,7 +73,7 @@ class ItemPanduan(FrozenModel):
 
 
 # Guidance shown before "Kirim ke Dinas Pendidikan"; every item must be ticked.
-# Source: seed 003, "Perlu diketahui!" boxes of the Penilaian Kinerja pages.
+# Source: SRC-BIMTEK-MAPPI, "Perlu diketahui!" boxes of the Penilaian Kinerja pages.
 PANDUAN_KIRIM_DINAS: tuple[ItemPanduan, ...] = (
     ItemPanduan(
         id="pegawai_tidak_aktif",
@@ -133,7 +133,7 @@ class JenisTemuan(StrEnum):
     orang_ganda = "orang_ganda"
 
 
-# Who fixes each finding and how (seed 003, "Perlu diketahui!").
+# Who fixes each finding and how (SRC-BIMTEK-MAPPI, "Perlu diketahui!").
 PERBAIKAN_TEMUAN: dict[JenisTemuan, tuple[str, str]] = {
     JenisTemuan.tidak_aktif: (
         "operator_sekolah",

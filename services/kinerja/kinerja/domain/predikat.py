@@ -1,7 +1,7 @@
 """Predikat Kinerja: matrix, organisation predicate, distribution curve (P12, P14).
 
 Source of every table below: PermenPANRB No. 6 Tahun 2022 tentang Pengelolaan
-Kinerja Pegawai ASN, as summarised in DOMAIN_FACTS.md (matrix: H; curve: M/H;
+Kinerja Pegawai ASN, as summarised in docs/requirements.md#domain-facts (matrix: H; curve: M/H;
 leader rule: M). A regulation change is an edit of these tables.
 
 Counting rule (decision, exact integer arithmetic, never floats): with ``n``
@@ -38,7 +38,7 @@ Teacher predicate (P12): pre-filled from the matrix of the two ratings; the
 superior may choose another predicate with a written reason (required exactly
 when it differs from the matrix). Only after the Kepala Dinas has set the
 school's Predikat Kinerja Organisasi (kode ``predikat_organisasi_belum_ada``)
-and after the rating was sent to the Dinas (seed 003).
+and after the rating was sent to the Dinas (SRC-BIMTEK-MAPPI).
 
 Kepala sekolah (P14, decision): the school's Predikat Kinerja Organisasi is
 their Rating Hasil Kerja through ``RATING_HASIL_KERJA_PIMPINAN``: Istimewa ->
@@ -119,7 +119,7 @@ def isi_awal_predikat(penilaian: PenilaianKinerja) -> Predikat:
     return predikat_dari_matriks(penilaian.rating_hasil_kerja, penilaian.rating_perilaku_kerja)
 
 
-# P14 (decision; DOMAIN_FACTS.md "the organisation's result is their Rating Hasil Kerja").
+# P14 (decision; docs/requirements.md#domain-facts "the organisation's result is their Rating Hasil Kerja").
 RATING_HASIL_KERJA_PIMPINAN: dict[PredikatOrganisasi, Rating] = {
     PredikatOrganisasi.istimewa: Rating.di_atas_ekspektasi,
     PredikatOrganisasi.baik: Rating.sesuai_ekspektasi,
@@ -197,7 +197,7 @@ _SB, _BA, _BP, _K, _SK = (
     Predikat.sangat_baik, Predikat.baik, Predikat.butuh_perbaikan, Predikat.kurang, Predikat.sangat_kurang,
 )
 
-# PermenPANRB No. 6/2022, annex "kurva distribusi" (DOMAIN_FACTS.md). Minimums
+# PermenPANRB No. 6/2022, annex "kurva distribusi" (docs/requirements.md#domain-facts). Minimums
 # are listed in priority order (see "Small teams" in the module doc).
 KURVA_DISTRIBUSI: dict[PredikatOrganisasi, tuple[BatasKurva, ...]] = {
     # Sangat Baik at most 70%; the rest any other predicate.
@@ -364,7 +364,7 @@ class PredikatKinerjaOrganisasi(FrozenModel):
         data_penilaian_diterima: bool,
         now: datetime,
     ) -> "PredikatKinerjaOrganisasi":
-        """Only the Kepala Dinas (definitif or Plt.), after the school sent its data (seed 003)."""
+        """Only the Kepala Dinas (definitif or Plt.), after the school sent its data (SRC-BIMTEK-MAPPI)."""
         if now.tzinfo is None:
             raise ValueError("now harus memiliki zona waktu (timezone-aware)")
         if aktor_id not in {i for i in (kepala_dinas.definitif_id, kepala_dinas.plt_id) if i}:

@@ -44,7 +44,7 @@ class StatusKepegawaian(StrEnum):
 
     @property
     def is_asn(self) -> bool:
-        """ASN per seed 003 galat #7 (list kept in aturan_referensi.json)."""
+        """ASN per SRC-BIMTEK-MAPPI galat #7 (list kept in aturan_referensi.json)."""
         return self.value in _aturan()["status_asn"]
 
 

@@ -1,6 +1,6 @@
 """The performance plan (Perencanaan Kinerja) aggregate and its state machine (P2, P3, P14, P15).
 
-Steps, strictly in order (seed 004 'Langkah-langkah Mengisi SKP di PMM'):
+Steps, strictly in order (SRC-JUMANKERA 'Langkah-langkah Mengisi SKP di PMM'):
 Cek Data -> Praktik Kinerja -> Pengembangan Kompetensi -> Tugas Tambahan ->
 Perilaku Kerja -> Rangkuman -> Ajukan. A step may be saved only when every
 earlier step is done (``langkah_belum_berurutan``); an earlier step may be
@@ -259,7 +259,7 @@ class PilihanPraktik(FrozenModel):
 def daftar_pilihan_praktik(jabatan: Jabatan, rapor: RaporPendidikan | None) -> tuple[PilihanPraktik, ...]:
     """The jabatan's sub-indikator, the school's Rapor recommendations first (by priority).
 
-    With no rapor every sub-indikator is still offered (seed 003: 'Guru yang tidak
+    With no rapor every sub-indikator is still offered (SRC-BIMTEK-MAPPI: 'Guru yang tidak
     memperoleh Rapor Pendidikan masih dapat memilih sub indikator lain').
     Recommendations outside the jabatan's indicator or unknown to this catalogue
     version are ignored.

@@ -258,7 +258,7 @@ def siklus_id(ptk_id: str, periode: Periode | str, plt_npsn: str | None = None) 
     """Deterministic, non-monotonic id of the one cycle of a person in a period (and, with
     ``plt_npsn``, of their SKP sebagai Plt. Kepala Sekolah of that school: one per school led).
 
-    Hashing spreads Firestore writes (DESIGN.md, Storage) and makes every
+    Hashing spreads Firestore writes (docs/design.md#storage) and makes every
     account of the same person, and every retry, land on the same document.
     """
     p = parse_periode(periode)

@@ -1,4 +1,4 @@
-"""Who is calling, from the reference data (P3, P14, P15; issue 5 item 7).
+"""Who is calling, from the reference data (P3, P14, P15).
 
 The verified token gives only the belajar.id e-mail; the identity index maps
 its hash to the PTK (and/or the Kepala Dinas) Dapodik published for it. Roles

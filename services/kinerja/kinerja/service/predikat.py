@@ -5,7 +5,7 @@ Decisions:
 - The Kepala Dinas is whoever the Dinas record names (``Dinas.kepala_dinas_id``,
   topic ``referensi.dinas.diperbarui``); they see and decide only schools whose
   ``dinas_id`` is their Dinas.
-- The organisation predicate needs data sent by the school (seed 003). It can be
+- The organisation predicate needs data sent by the school (SRC-BIMTEK-MAPPI). It can be
   changed while nothing depends on it; once the principal set teacher predicates,
   or the principal's own rating (whose Rating Hasil Kerja it is) exists, it is
   locked (409 ``predikat_organisasi_terkunci``).

@@ -1,4 +1,4 @@
-"""Consumers of the inbound reference events (issue 5 item 1; S4, P1-P3, P14, P15).
+"""Consumers of the inbound reference events (S4, P1-P3, P14, P15).
 
 Each effect runs inside the consumer's transaction (ledger + effect, once per
 event id). The wire payloads are lenient; here every record is validated

@@ -54,7 +54,7 @@ def _siklus_aktif(tx: Tx, rencana: Rencana) -> None:
 
 
 def mulai_pelaksanaan(tx: Tx, rencana: Rencana, now: datetime) -> Pelaksanaan:
-    """The observation of practice opens when the plan is approved (seed 004)."""
+    """The observation of practice opens when the plan is approved (SRC-JUMANKERA)."""
     assert rencana.praktik is not None
     sub = katalog.sub_indikator(rencana.praktik.sub_indikator_id)
     pel = Pelaksanaan.mulai(id=rencana.siklus_id, pegawai_id=rencana.ptk_id, periode_id=rencana.periode,

@@ -1,9 +1,9 @@
-"""The principal's view of the school (issue 5 item 6; P3-P8).
+"""The principal's view of the school (P3-P8).
 
 One query for the school's teachers (PTK records whose sekolah induk is the
 school), then four batched reads (cycles, plans, observations, ratings by the
 deterministic cycle ids of the period): 1 + 1 + N + 4N reads for N teachers.
-Each row says the teacher's stage and what waits on the caller (issue 6 adds
+Each row says the teacher's stage and what waits on the caller (the Penilaian stage adds
 the assessment stages: ``penilaian_draf``, ``penilaian_dikirim`` and the task
 ``beri_penilaian``).
 """

@@ -1,12 +1,12 @@
 """Nomenclature rules for school / unor names (data only; logic in `unor.py`).
 
-Why: error #4 condition A (seed 003, slides 52-54) is "only the nomenclature
-differs between Dapodik and SIASN/e-Kinerja", the seed's example being
+Why: error #4 condition A (SRC-BIMTEK-MAPPI, slides 52-54) is "only the nomenclature
+differs between Dapodik and SIASN/e-Kinerja", the source's example being
 "SD Negeri 4 Pagi" (Dapodik) vs "SDN 4 Pagi" (SIASN/e-Kinerja). Such a pair may
 proceed with a warning. These tables say which spellings count as the same
 name; widening them is an edit here, not in the comparison code.
 
-Entries marked "(ours)" are not in the seed: common spellings in Dapodik and
+Entries marked "(ours)" are not in the source: common spellings in Dapodik and
 SIASN unor names that we treat as nomenclature only.
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 # School levels (jenjang): canonical short form -> long forms written out.
-# seed 003 slide 53 uses "SD"; the other levels and long forms are (ours).
+# SRC-BIMTEK-MAPPI slide 53 uses "SD"; the other levels and long forms are (ours).
 JENJANG: MappingProxyType[str, tuple[tuple[str, ...], ...]] = MappingProxyType(
     {
         "tk": (("taman", "kanak", "kanak"),),
@@ -27,7 +27,7 @@ JENJANG: MappingProxyType[str, tuple[tuple[str, ...], ...]] = MappingProxyType(
 )
 
 # Status after the level: canonical word -> abbreviations.
-# seed 003 slide 53: "Negeri" written as "N" glued to the level ("SDN"); "Swasta"/"S" (ours).
+# SRC-BIMTEK-MAPPI slide 53: "Negeri" written as "N" glued to the level ("SDN"); "Swasta"/"S" (ours).
 STATUS_SEKOLAH: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
     {
         "negeri": ("n", "neg"),
@@ -35,7 +35,7 @@ STATUS_SEKOLAH: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
     }
 )
 
-# Glued level+status letters, e.g. "SDN", "SMPN", "SMAS" (seed 003 slide 53 for "SDN").
+# Glued level+status letters, e.g. "SDN", "SMPN", "SMAS" (SRC-BIMTEK-MAPPI slide 53 for "SDN").
 HURUF_STATUS_MENEMPEL: MappingProxyType[str, str] = MappingProxyType({"n": "negeri", "s": "swasta"})
 
 # Prefixes of the managing unit that regions put in front of a school's unor

@@ -4,7 +4,7 @@ Edit here when a regulation or a partner system changes its values.
 """
 from __future__ import annotations
 
-# Employment statuses that may sync to e-Kinerja: seed 003, slide 55 (#7):
+# Employment statuses that may sync to e-Kinerja: SRC-BIMTEK-MAPPI, slide 55 (#7):
 # "PNS / PPPK / CPNS / PNS Diperbantukan". Compared upper-cased, spaces collapsed.
 STATUS_KEPEGAWAIAN_ASN: frozenset[str] = frozenset({"PNS", "PPPK", "CPNS", "PNS DIPERBANTUKAN"})
 

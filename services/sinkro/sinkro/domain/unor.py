@@ -1,6 +1,6 @@
 """Compare a school's name in Dapodik/PMM with its unor name in SIASN/e-Kinerja.
 
-Error #4 (seed 003, slides 52-54) separates a pure nomenclature difference
+Error #4 (SRC-BIMTEK-MAPPI, slides 52-54) separates a pure nomenclature difference
 (condition A, may proceed) from a real one (conditions B/C, data must be fixed
 first). Which side is outdated (B or C) cannot be told from the names alone;
 `pemeriksaan` decides that from dates and identifiers. The spelling rules are

@@ -1,6 +1,6 @@
 """Questionnaire analysis: percentage of each answer, as a pie chart (U5).
 
-Seed 000 (III.3): "Lihat Analisa Kuesioner" shows, for each question, "persentase
+SRC-BUKTI-KARYA (III.3): "Lihat Analisa Kuesioner" shows, for each question, "persentase
 jawaban dari analisis kuesioner dalam bentuk pie chart".
 
 Percentages have one decimal place, shown with the Indonesian decimal comma

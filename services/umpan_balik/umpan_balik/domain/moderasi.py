@@ -1,6 +1,6 @@
 """Content moderation of feedback texts: no SARA insults, no hate speech (U3).
 
-Seed 000 (III.4): "umpan balik yang diisi dapat dilihat oleh rekan guru yang
+SRC-BUKTI-KARYA (III.4): "umpan balik yang diisi dapat dilihat oleh rekan guru yang
 lain. Maka pastikan umpan balik yang Anda berikan tidak mengandung SARA dan
 ujaran kebencian." A text is refused before anything is stored, with a message
 that names the category without echoing the offending word.

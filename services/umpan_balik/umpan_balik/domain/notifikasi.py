@@ -1,6 +1,6 @@
 """Feedback notifications of a karya owner (U1, U4).
 
-Seed 000 (III.3): the owner opens the notification page; "Tanda bulat berwarna
+SRC-BUKTI-KARYA (III.3): the owner opens the notification page; "Tanda bulat berwarna
 biru menandakan umpan balik terbaru yang belum pernah dilihat"; clicking a
 notification leads straight to that feedback (hence `karya_id` and
 `umpan_balik_id` on it).
@@ -22,7 +22,7 @@ from pydantic import AwareDatetime, model_validator
 from shared.models import FrozenModel, Identifier
 
 PeranPemberi = Literal["guru", "kepala_sekolah"]
-"""Who gave the feedback, as the owner sees it (seed 000: "rekan guru dan kepala sekolah")."""
+"""Who gave the feedback, as the owner sees it (SRC-BUKTI-KARYA: "rekan guru dan kepala sekolah")."""
 
 
 def notifikasi_id(event_id: str) -> str:

@@ -1,4 +1,4 @@
-"""Sharded answer counters of a karya's questionnaire (U5, DESIGN "Storage").
+"""Sharded answer counters of a karya's questionnaire (U5, docs/design.md#storage).
 
 Many colleagues may answer one karya's questionnaire at once, and a Firestore
 document takes about one write a second, so the counts are spread over

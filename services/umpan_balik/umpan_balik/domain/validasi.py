@@ -1,6 +1,6 @@
 """Validation of a submitted feedback against its questionnaire version (U1).
 
-A feedback has three parts (seed 000, III.4): the questionnaire answers
+A feedback has three parts (SRC-BUKTI-KARYA, III.4): the questionnaire answers
 (`jawaban`: pertanyaan id -> pilihan id), typed answers to given prompts
 (`tanggapan`: prompt id -> text) and a suggestion (`saran`). It is checked
 against the exact version the form was built from; every failure is a

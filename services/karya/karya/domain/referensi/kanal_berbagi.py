@@ -1,8 +1,8 @@
 """Kanal berbagi for "Bagikan Karya" (K7, K8).
 
-Source for the list of channels: seed 000, III.2 and III.5 ("Pilih kanal
+Source for the list of channels: SRC-BUKTI-KARYA, III.2 and III.5 ("Pilih kanal
 komunikasi yang ingin digunakan untuk membagikan video"; "Akan muncul templat
-pesan di kanal komunikasi dan terlampir tautan menuju karya"), MISSION K7
+pesan di kanal komunikasi dan terlampir tautan menuju karya"), docs/requirements.md#k7
 (WhatsApp, Telegram, Facebook, X, e-mail, salin tautan).
 Source for the URL templates: each platform's public share-link format:
   WhatsApp  https://wa.me/?text=...                  (faq.whatsapp.com "click to chat")

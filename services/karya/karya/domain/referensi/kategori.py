@@ -1,11 +1,11 @@
 """Kategori karya video (K2).
 
-Source: seed 000 ("Bukti Karya Saya", bagian "Ada 2 (dua) jenis video yang
+Source: SRC-BUKTI-KARYA ("Bukti Karya Saya", bagian "Ada 2 (dua) jenis video yang
 dapat dibuat dan ditambahkan ke Bukti Karya Saya"): Praktik Pembelajaran and
 Materi Ajar today; "Ke depannya, berbagai jenis video lainnya seperti Praktik
 Baik dan Simulasi Mengajar juga dapat ditambahkan". Those two are kept as
 inactive rows: switching one on is an edit of `aktif` here, not code.
-The labels/descriptions of the inactive rows are ours (the seed names them only).
+The labels/descriptions of the inactive rows are ours (the source names them only).
 """
 from __future__ import annotations
 

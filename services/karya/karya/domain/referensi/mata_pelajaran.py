@@ -11,7 +11,7 @@ Sources:
 - Koding dan Kecerdasan Artifisial (optional subject from 2025/2026):
   Permendikdasmen No. 13/2025 (confidence M; drop the row if it is wrong).
 - Bimbingan dan Konseling is a service, not a subject; it is listed so that
-  Guru BK (MISSION P15) can file a karya of a classroom guidance session.
+  Guru BK (docs/requirements.md#p15) can file a karya of a classroom guidance session.
 
 Ids are stable: they are stored on every karya. Labels may change. A subject
 lists the jenjang it is taught in; it is matched against the jenjang of the
