@@ -63,7 +63,7 @@ NAMA_DEPAN = ["Sari", "Budi", "Dewi", "Agus", "Rina", "Hendra", "Wulan", "Joko",
 NAMA_BELAKANG = ["Wulandari", "Santoso", "Pratama", "Lestari", "Hidayat", "Kusuma", "Nugroho", "Rahayu",
                  "Saputra", "Permata", "Siregar", "Harahap", "Simanjuntak", "Setiawan", "Utami", "Purnomo"]
 # Which BKN-side defect a teacher carries, by position among a school's ASN teachers, and the
-# Sinkro PMM error it makes once they sync (numbers as in seed 003).
+# Sinkro PMM error it makes once they sync (numbers as in SRC-BIMTEK-MAPPI).
 INSTANSI_NAMA = "Pemerintah Kota Harapan"  # INSTANSI on the e-Kinerja profile: sync follow-ups name its BKD
 
 CACAT = {

@@ -141,7 +141,7 @@ def test_s3_status_http_galat_9_sementara_dan_12_konflik():
 
 
 def test_tindak_lanjut_menyebut_bkd_instansi_pegawai_bukan_hubungi_bkd_umum():
-    """Seed slide 49: the Admin Instansi to contact is the INSTANSI on the pegawai's e-Kinerja profile
+    """SRC-BIMTEK-MAPPI slide 49: the Admin Instansi to contact is the INSTANSI on the pegawai's e-Kinerja profile
     ("Pemerintah Provinsi Jawa Tengah" -> BKD Provinsi Jawa Tengah)."""
     from sinkro.domain.galat import sebut_instansi
 

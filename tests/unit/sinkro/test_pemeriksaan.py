@@ -274,7 +274,7 @@ def test_s3_galat_10_pns_id_belum_padan():
 
 def test_s3_galat_10_pns_id_tidak_ada_di_dapodik_bukan_perbaikan_nip():
     """NIPs already match: "fix the NIP in Verval PTK" cannot clear it; the answer is the matching
-    still to finish (the seed's wait step) and checking the Verval PTK submission went through."""
+    still to finish (the source's wait step) and checking the Verval PTK submission went through."""
 
     def ubah(d):
         d["pmm"]["pns_id"] = None
@@ -333,7 +333,7 @@ def test_s3_galat_12_diperiksa_terakhir_setelah_galat_lain():
 
 
 def test_predikat_tanpa_skp_di_ekinerja_bukan_galat_13_tetapi_kode_sendiri():
-    """#13 is e-Kinerja refusing an SKP typed in by hand after 2023 (seed wording); a predicate sent
+    """#13 is e-Kinerja refusing an SKP typed in by hand after 2023 (SRC-BIMTEK-MAPPI wording); a predicate sent
     before the SKP is another situation with its own code."""
     from sinkro.domain.galat import SkpBelumAdaDiEkinerja
 

@@ -28,7 +28,7 @@ Answers::
 timeout cannot create a second SKP, so retrying is safe.
 
 Error mapping: `kode_galat` picks the catalogue entry; without one, the
-seed's wording in `pesan` (e.g. "Unexpected period value"); without that, the
+source's wording in `pesan` (e.g. "Unexpected period value"); without that, the
 status: 401/403 -> #6, any 5xx -> #9, 429/408 -> `EkinerjaMembatasi` (not a
 refusal: "not now"). #9 (5xx, timeouts, dropped connections) and 429/408 are
 retried, with full-jitter exponential backoff that never waits less than the
@@ -66,7 +66,7 @@ JALUR_SKP = "/api/v1/skp/sinkron"
 JALUR_PREDIKAT = "/api/v1/predikat/sinkron"
 JALUR_PLT = "/api/v1/plt/sinkron"
 
-# The seed's wording of errors e-Kinerja answers in free text (seed 003 slides 55-58),
+# The source's wording of errors e-Kinerja answers in free text (SRC-BIMTEK-MAPPI slides 55-58),
 # matched case-insensitively when an answer carries no `kode_galat`.
 _PENANDA_PESAN: tuple[tuple[str, int], ...] = (
     ("does not exists in whitelist", 6),
@@ -159,7 +159,7 @@ Gerbang = Callable[[], AbstractContextManager[Any]]
 
 
 class KlienEkinerja:
-    """Sends SKP, predikat and Plt. data to e-Kinerja; raises `SinkroGagal` with the seed number."""
+    """Sends SKP, predikat and Plt. data to e-Kinerja; raises `SinkroGagal` with the published number."""
 
     def __init__(
         self,

@@ -1,20 +1,20 @@
 """Catalogue of the 20 documented Sinkro PMM errors and the exception that carries one.
 
-Source: seed 003 ("Kendala Pesan Error untuk Sinkronisasi PMM dengan E-kinerja"),
+Source: SRC-BIMTEK-MAPPI ("Kendala Pesan Error untuk Sinkronisasi PMM dengan E-kinerja"),
 slides 48-65; requirement S3. The table below is data: a new or reworded error
 is an edit of `KATALOG`, never of logic.
 
 Field notes
-- `judul_seed` is the heading exactly as the seed words it (some are English
+- `judul_seed` is the heading exactly as the source words it (some are English
   because e-Kinerja shows them in English); `pesan` is what we show a teacher or
-  admin: the seed heading where it is Indonesian, an Indonesian rendering plus
+  admin: the published heading where it is Indonesian, an Indonesian rendering plus
   the original where it is not.
-- `aktor` is who must act next. Where the seed names several people we take
+- `aktor` is who must act next. Where the source names several people we take
   the one who changes the data (for example Operator Sekolah updates Verval PTK
   for #1, even though the pegawai first hands over the NIP).
 - `dapat_diulang_otomatis`: only #9 (HTTP 500 / no answer) is transient; every
   other error needs a person and retrying it only hides it (e-Kinerja asking us
-  to slow down, HTTP 429/408, is not a seed error: `EkinerjaMembatasi`).
+  to slow down, HTTP 429/408, is not a documented error: `EkinerjaMembatasi`).
 - `kondisi`: errors whose cause, actor and follow-up differ by case (#1 two
   causes; #4 conditions A/B/C, plus `B_atau_C` when the dates cannot tell; #10
   PNS ID different or missing). Condition A of #4 may proceed (`boleh_lanjut`).
@@ -40,7 +40,7 @@ class Aktor(StrEnum):
 
 
 class Golongan(StrEnum):
-    """The seed groups the errors by who can meet them (slides 50, 61, 64)."""
+    """The source groups the errors by who can meet them (slides 50, 61, 64)."""
 
     kepala_sekolah_dan_guru = "kepala_sekolah_dan_guru"  # #1-#14
     guru = "guru"  # #15-#17
@@ -95,7 +95,7 @@ _PERBARUI_NIP_VERVAL_PTK = (
 )
 
 _ENTRI: tuple[EntriGalat, ...] = (
-    # seed 003, slides 50-51
+    # SRC-BIMTEK-MAPPI, slides 50-51
     EntriGalat(
         nomor=1,
         kode="tombol_sinkro_tidak_muncul",
@@ -129,7 +129,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
                 ),
             ),
         ),
-        sumber="seed 003, slides 50-51",
+        sumber="SRC-BIMTEK-MAPPI, slides 50-51",
     ),
     EntriGalat(
         nomor=2,
@@ -144,7 +144,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "kembali tombol Sinkron PMM di e-Kinerja.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 51",
+        sumber="SRC-BIMTEK-MAPPI, slide 51",
     ),
     EntriGalat(
         nomor=3,
@@ -161,7 +161,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "sinkronisasi PMM.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 52",
+        sumber="SRC-BIMTEK-MAPPI, slide 52",
     ),
     EntriGalat(
         nomor=4,
@@ -235,7 +235,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
                 ),
             ),
         ),
-        sumber="seed 003, slides 52-54",
+        sumber="SRC-BIMTEK-MAPPI, slides 52-54",
     ),
     EntriGalat(
         nomor=5,
@@ -254,7 +254,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Sinkro PMM di e-Kinerja.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 54",
+        sumber="SRC-BIMTEK-MAPPI, slide 54",
     ),
     EntriGalat(
         nomor=6,
@@ -272,7 +272,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
         status_http=502,
-        sumber="seed 003, slide 55",
+        sumber="SRC-BIMTEK-MAPPI, slide 55",
     ),
     EntriGalat(
         nomor=7,
@@ -292,7 +292,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Bantuan PMM untuk edukasi tindak lanjut.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 55",
+        sumber="SRC-BIMTEK-MAPPI, slide 55",
     ),
     EntriGalat(
         nomor=8,
@@ -303,7 +303,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         tindak_lanjut=_LAPOR_HELPDESK,
         golongan=Golongan.kepala_sekolah_dan_guru,
         status_http=502,
-        sumber="seed 003, slide 56",
+        sumber="SRC-BIMTEK-MAPPI, slide 56",
     ),
     EntriGalat(
         nomor=9,
@@ -317,7 +317,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         dapat_diulang_otomatis=True,
         golongan=Golongan.kepala_sekolah_dan_guru,
         status_http=503,
-        sumber="seed 003, slides 56-57",
+        sumber="SRC-BIMTEK-MAPPI, slides 56-57",
     ),
     EntriGalat(
         nomor=10,
@@ -336,7 +336,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
                 tindak_lanjut=_PERBARUI_NIP_VERVAL_PTK,
             ),
             KondisiGalat(
-                # NIP already equal to SIASN's (checked first), Dapodik has no PNS ID yet: the seed's
+                # NIP already equal to SIASN's (checked first), Dapodik has no PNS ID yet: the source's
                 # steps 1-2 (fix the NIP) are done; what is left is its step 3, the matching ("padan")
                 # that fills the PNS ID, and checking that the Verval PTK update went through.
                 kondisi="pns_id_belum_ada",
@@ -353,7 +353,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
                 ),
             ),
         ),
-        sumber="seed 003, slide 57",
+        sumber="SRC-BIMTEK-MAPPI, slide 57",
     ),
     EntriGalat(
         nomor=11,
@@ -367,7 +367,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "e-Kinerja, di menu Admin Manajemen Ekinerja.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 58",
+        sumber="SRC-BIMTEK-MAPPI, slide 58",
     ),
     EntriGalat(
         nomor=12,
@@ -385,7 +385,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
         status_http=409,
-        sumber="seed 003, slide 59",
+        sumber="SRC-BIMTEK-MAPPI, slide 59",
     ),
     EntriGalat(
         nomor=13,
@@ -401,7 +401,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "di instansi terkait untuk dihapus dari pengguna PMM di e-Kinerja.",
         ),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 60",
+        sumber="SRC-BIMTEK-MAPPI, slide 60",
     ),
     EntriGalat(
         nomor=14,
@@ -411,7 +411,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
         aktor=Aktor.pegawai,
         tindak_lanjut=("Pastikan SKP yang diajukan ke Atasan sudah disetujui atasan dan disepakati.",),
         golongan=Golongan.kepala_sekolah_dan_guru,
-        sumber="seed 003, slide 60",
+        sumber="SRC-BIMTEK-MAPPI, slide 60",
     ),
     EntriGalat(
         nomor=15,
@@ -427,7 +427,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Instansi dapat mencoba kembali tombol Sinkro PMM di e-Kinerja.",
         ),
         golongan=Golongan.guru,
-        sumber="seed 003, slide 61",
+        sumber="SRC-BIMTEK-MAPPI, slide 61",
     ),
     EntriGalat(
         nomor=16,
@@ -444,7 +444,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "melakukan sinkron PMM untuk pegawai terkait.",
         ),
         golongan=Golongan.guru,
-        sumber="seed 003, slide 62",
+        sumber="SRC-BIMTEK-MAPPI, slide 62",
     ),
     EntriGalat(
         nomor=17,
@@ -456,13 +456,13 @@ _ENTRI: tuple[EntriGalat, ...] = (
         tindak_lanjut=(
             "Opsi A: Kepala Sekolah melakukan sinkronisasi di e-Kinerja, berdasarkan informasi yang "
             "diberikan oleh guru.",
-            # The seed's Opsi B breaks off mid-sentence (slide 63); completed as in #15.
+            # The source's Opsi B breaks off mid-sentence (slide 63); completed as in #15.
             "Opsi B: Admin Instansi melakukan sinkronisasi PMM untuk Kepala Sekolah terkait; jika "
             "Sinkron PMM untuk Kepala Sekolah di e-Kinerja berhasil, guru dapat mencoba kembali "
             "Sinkro PMM.",
         ),
         golongan=Golongan.guru,
-        sumber="seed 003, slide 63",
+        sumber="SRC-BIMTEK-MAPPI, slide 63",
     ),
     EntriGalat(
         nomor=18,
@@ -478,7 +478,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Jika belum, perbaikan data perlu dilakukan di sisi PMM.",
         ),
         golongan=Golongan.plt_kepala_sekolah,
-        sumber="seed 003, slide 64",
+        sumber="SRC-BIMTEK-MAPPI, slide 64",
     ),
     EntriGalat(
         nomor=19,
@@ -491,7 +491,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "Kepala Sekolah.",
         ),
         golongan=Golongan.plt_kepala_sekolah,
-        sumber="seed 003, slide 64",
+        sumber="SRC-BIMTEK-MAPPI, slide 64",
     ),
     EntriGalat(
         nomor=20,
@@ -508,7 +508,7 @@ _ENTRI: tuple[EntriGalat, ...] = (
             "bisa ditambahkan.",
         ),
         golongan=Golongan.plt_kepala_sekolah,
-        sumber="seed 003, slide 65",
+        sumber="SRC-BIMTEK-MAPPI, slide 65",
     ),
 )
 
@@ -517,7 +517,7 @@ _MENURUT_KODE: Mapping[str, EntriGalat] = MappingProxyType({e.kode: e for e in _
 
 
 def entri(nomor: int) -> EntriGalat:
-    """The catalogue entry for a seed number (#1-#20)."""
+    """The catalogue entry for a published number (#1-#20)."""
     try:
         return KATALOG[nomor]
     except KeyError:
@@ -530,7 +530,7 @@ def entri_menurut_kode(kode: str) -> EntriGalat | None:
 
 
 class SinkroGagal(DomainError):
-    """A sync refusal with its seed number, the actor who must act and what to do.
+    """A sync refusal with its published number, the actor who must act and what to do.
 
     `nilai_pmm` / `nilai_bkn` put the differing values side by side (for
     example the NIP in Verval PTK and in SIASN) so the Admin Instansi sees the
@@ -593,7 +593,7 @@ def perlu_admin(galat: DomainError) -> bool:
 def kontak_instansi(instansi_id: str | None, instansi_nama: str | None) -> dict[str, Any]:
     """Which BKD to contact, from the pegawai's instansi in SIASN / e-Kinerja.
 
-    Seed 003 slide 49: the relevant Admin Instansi is the INSTANSI on the pegawai's e-Kinerja
+    SRC-BIMTEK-MAPPI slide 49: the relevant Admin Instansi is the INSTANSI on the pegawai's e-Kinerja
     profile; under Kemendikbudristek that is the BKD of that government ("INSTANSI: Pemerintah
     Provinsi Jawa Tengah" -> "BKD Provinsi Jawa Tengah").
     """
@@ -625,7 +625,7 @@ def sebut_instansi(galat: DomainError, instansi_id: str | None, instansi_nama: s
     return galat
 
 
-# --- refusals that are not one of the 20 seed errors ---
+# --- refusals that are not one of the 20 documented errors ---
 
 class BukanAsn(DomainError):
     """A non-ASN pressed Sinkro PMM: Pengelolaan Kinerja is optional for them (P1) and their plan

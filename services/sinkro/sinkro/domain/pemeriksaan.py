@@ -2,7 +2,7 @@
 
 The sync service keeps a mirror (`CerminSinkro`) of what PMM, SIASN and
 e-Kinerja last told it about one pegawai and one period, built from events.
-`periksa` decides every precondition the seed documents on that mirror alone,
+`periksa` decides every precondition the source documents on that mirror alone,
 so a teacher learns who must fix what before anything is sent, and a send is
 only attempted when e-Kinerja can be expected to accept it.
 
@@ -18,17 +18,17 @@ what makes later checks meaningful):
 2. What is being sent exists in PMM.
    skp: #2 no plan or one still in the teacher's hands (draf, dikembalikan);
    #14 submitted or approved but not yet agreed, or agreed without RHK.
-   predikat: #2 no SKP; predikat not yet set (`SinkroBelumSiap`, not a seed error).
+   predikat: #2 no SKP; predikat not yet set (`SinkroBelumSiap`, not a documented error).
    plt: #18 no Plt. assignment in PMM.
 3. Unit kerja. #3 unor missing or inactive in SIASN or e-Kinerja; #5 unor has
    no parent unit; #4 school name differs from unor name: A warns and goes on,
    B/C stop (decided from the assignment dates; `B_atau_C` when they cannot tell).
 4. Plt. (jenis plt). #19 no Plt. assignment in e-Kinerja; #20 counts differ.
-5. Superior (jenis skp, guru only as the seed groups #15-#17 "Pesan Error di
+5. Superior (jenis skp, guru only as the source groups #15-#17 "Pesan Error di
    Guru"). #16 superior differs; #15 superior's organisation SKP missing;
    #17 that SKP has no RHK to link to.
 6. predikat: no SKP in e-Kinerja for the period yet (`SkpBelumAdaDiEkinerja`,
-   not a seed error): the SKP must be synced first.
+   not a documented error): the SKP must be synced first.
 7. skp: #12 e-Kinerja already holds an SKP for the period under another unor.
    Last on purpose: it asks the pegawai to decide ("Tetap Lakukan Sinkro"),
    which should only be asked when nothing else stands in the way.
@@ -210,7 +210,7 @@ class CerminSinkro(FrozenModel):
 
 
 class SinkroBelumSiap(DomainError):
-    """Nothing to send yet; not one of the 20 seed errors (it never reaches e-Kinerja)."""
+    """Nothing to send yet; not one of the 20 documented errors (it never reaches e-Kinerja)."""
 
     def __init__(self, kode: str, pesan: str, *, aktor: Aktor, tindak_lanjut: tuple[str, ...]) -> None:
         self.aktor = aktor
@@ -336,7 +336,7 @@ def _periksa_isi(cermin: CerminSinkro, jenis: JenisSinkro) -> None:
     if pmm.skp is None:
         _gagal(SinkroGagal(2))
     if pmm.skp.status in (StatusRencana.draf, StatusRencana.dikembalikan):
-        # still being written (or returned to be rewritten): the seed's "belum membuat SKP" follow-up
+        # still being written (or returned to be rewritten): the source's "belum membuat SKP" follow-up
         _gagal(SinkroGagal(2, nilai_pmm=pmm.skp.status.value))
     if jenis == "skp":
         if pmm.skp.status is not StatusRencana.disepakati or not pmm.skp.rhk:
@@ -386,7 +386,7 @@ def _periksa_unor(cermin: CerminSinkro, temuan: _Temuan) -> None:
 
 
 def _kondisi_b_atau_c(pmm: CerminPmm, siasn: CerminSiasn) -> str:
-    """Which side is outdated: the one whose *assignment* is older (seed 003, slide 53:
+    """Which side is outdated: the one whose *assignment* is older (SRC-BIMTEK-MAPPI, slide 53:
     B SIASN/e-Kinerja not updated, C Dapodik not updated).
 
     Only assignment dates count: Dapodik's TMT at the school (`sekolah_sejak`, from the PTK's
