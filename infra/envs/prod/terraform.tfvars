@@ -17,7 +17,7 @@ external_publishers = {
 }
 
 scaling_defaults = {
-  api      = { min_instances = 2, max_instances = 100, concurrency = 40, cpu = "1", memory = "1Gi", timeout_seconds = 60 }
+  api      = { min_instances = 2, max_instances = 100, concurrency = 8, cpu = "1", memory = "1Gi", timeout_seconds = 60 }
   consumer = { min_instances = 0, max_instances = 50, concurrency = 20, cpu = "1", memory = "512Mi", timeout_seconds = 120 }
   sweeper  = { min_instances = 0, max_instances = 1, concurrency = 1, cpu = "1", memory = "512Mi", timeout_seconds = 60 }
 }

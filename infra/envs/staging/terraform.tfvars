@@ -8,7 +8,7 @@ public_url       = "https://staging.pmm.kemdikbud.go.id"
 cors_origins     = ["https://staging.pmm.kemdikbud.go.id"]
 
 scaling_defaults = {
-  api      = { min_instances = 0, max_instances = 10, concurrency = 40, cpu = "1", memory = "1Gi", timeout_seconds = 60 }
+  api      = { min_instances = 0, max_instances = 10, concurrency = 8, cpu = "1", memory = "1Gi", timeout_seconds = 60 }
   consumer = { min_instances = 0, max_instances = 5, concurrency = 20, cpu = "1", memory = "512Mi", timeout_seconds = 120 }
   sweeper  = { min_instances = 0, max_instances = 1, concurrency = 1, cpu = "1", memory = "512Mi", timeout_seconds = 60 }
 }
