@@ -114,25 +114,10 @@ def python_load(url: str, seconds: float, connections: int) -> dict[str, float]:
             "p99": latencies[int(len(latencies) * 0.99)], "errors": errors[0]}
 
 
-def group_pids(pgid: int) -> list[int]:
-    """Every live process of a process group (a gunicorn master and its workers)."""
-    pids = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            stat = open(f"/proc/{pid}/stat").read()
-        except OSError:
-            continue
-        if int(stat[stat.rindex(")") + 2:].split()[2]) == pgid:  # field 5: pgrp
-            pids.append(int(pid))
-    return pids
-
-
-def group_cpu_ms(pgid: int) -> float:
-    """utime+stime (ms) of every live process in a process group (a gunicorn master and its workers)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+def _group_stats(pgid: int) -> dict[int, list[str]]:
+    """/proc/<pid>/stat fields (from field 3 on) of every live process in a process group
+    (a gunicorn master and its workers)."""
+    found = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -142,8 +127,19 @@ def group_cpu_ms(pgid: int) -> float:
             continue
         fields = stat[stat.rindex(")") + 2:].split()
         if int(fields[2]) == pgid:  # field 5: pgrp
-            total += (int(fields[11]) + int(fields[12])) * 1000 / tick  # fields 14, 15: utime, stime
-    return total
+            found[int(pid)] = fields
+    return found
+
+
+def group_pids(pgid: int) -> list[int]:
+    return list(_group_stats(pgid))
+
+
+def group_cpu_ms(pgid: int) -> float:
+    """utime+stime (ms) of every live process in a process group."""
+    tick = os.sysconf("SC_CLK_TCK")
+    return sum((int(f[11]) + int(f[12])) * 1000 / tick  # fields 14, 15: utime, stime
+               for f in _group_stats(pgid).values())
 
 
 def measure(name, target, source, env, workers, threads, path, seconds, connections) -> dict[str, float]:
