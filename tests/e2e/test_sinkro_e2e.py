@@ -194,7 +194,8 @@ def test_s2_rekap_admin_instansi_menghitung_per_nomor_dan_ekspor_csv(stack, as_u
     assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
     assert csv.headers["X-Ekspor-Terpotong"] == "tidak" and csv.headers["X-Ekspor-Batas-Baris"] == "50000"
     baris_csv = csv.text.strip().splitlines()
-    assert baris_csv[0].startswith("pada,nip,nama") and len(baris_csv) == 1 + 4
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert baris_csv[0].startswith("\ufeffpada (WIB, Asia/Jakarta);nip;nama") and len(baris_csv) == 1 + 4
 
     # S1 boundaries: a guru cannot sync someone else; an admin not for another instansi
     lain = buat_dunia()

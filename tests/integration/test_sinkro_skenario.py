@@ -7,8 +7,10 @@ and handed to the chunk consumer.
 """
 from __future__ import annotations
 
+import csv
+import io
 import random
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -318,9 +320,18 @@ def test_ekspor_csv_terpotong_menandai_baris_dan_header(p, standin):
     terbitkan(p, "referensi.admin_instansi.diperbarui",
               AdminInstansiDiperbarui(admin_id=f"adm-{instansi}", email=email, instansi_ids=[instansi], versi=1))
 
+    sebelum = datetime.now(timezone.utc).replace(microsecond=0)
     utuh = service.ekspor_csv(p, "sub-adm", email, service.Saring(), batas=5)
-    baris = "".join(utuh.baris).strip().splitlines()
+    teks = "".join(utuh.baris)
+    baris = teks.strip().splitlines()
     assert not utuh.terpotong_batas_baris and len(baris) == 4 and service.PENANDA_TERPOTONG not in baris[-1]
+    # Excel with Indonesian regional settings: BOM first, `;` between cells, times in WIB named in the header
+    assert teks.startswith("\ufeffpada (WIB, Asia/Jakarta);nip;nama;")
+    isi = list(csv.DictReader(io.StringIO(teks.removeprefix("\ufeff")), delimiter=";"))
+    assert {r["nip"] for r in isi} == {d.nip for d in worlds} and {r["nomor_galat"] for r in isi} == {"7"}
+    pada = datetime.strptime(isi[0]["pada (WIB, Asia/Jakarta)"], "%Y-%m-%d %H:%M:%S")
+    wib = sebelum.astimezone(timezone(timedelta(hours=7))).replace(tzinfo=None)
+    assert wib - timedelta(minutes=10) <= pada <= wib + timedelta(minutes=1)  # WIB wall clock, not UTC
 
     potong = service.ekspor_csv(p, "sub-adm", email, service.Saring(), batas=2)
     assert potong.terpotong_batas_baris  # the route puts this in X-Ekspor-Terpotong before the first byte

@@ -562,13 +562,20 @@ KOLOM_CSV = ("pada", "nip", "nama", "instansi_id", "npsn", "jenis", "periode", "
 BATAS_CSV = 50_000
 BATAS_WAKTU_CSV = 240.0  # seconds of streaming; well inside the HTTP function's timeout and the gateway's
 PENANDA_TERPOTONG = "# EKSPOR TERPOTONG"
+# Opened by an Admin Instansi in Excel with Indonesian regional settings (README "CSV export"): UTF-8 with a
+# BOM (else Excel reads it as ANSI and breaks names), `;` as delimiter (the id-ID list separator; a `sep=`
+# line would make Excel ignore the BOM), times in WIB as Excel parses them, the zone named in the header.
+BOM_CSV = "\ufeff"
+PEMISAH_CSV = ";"
+ZONA_CSV = timezone(timedelta(hours=7), "WIB")  # Asia/Jakarta: fixed UTC+7, no DST since 1964 (no tzdata needed)
+JUDUL_CSV = {"pada": "pada (WIB, Asia/Jakarta)"}
 
 
 def _sel(nilai: Any) -> str:
     if nilai is None:
         return ""
     if isinstance(nilai, datetime):
-        teks = nilai.astimezone(timezone.utc).isoformat()
+        teks = nilai.astimezone(ZONA_CSV).strftime("%Y-%m-%d %H:%M:%S")
     elif isinstance(nilai, (list, tuple)):
         teks = " | ".join(_sel(v) for v in nilai)
     elif isinstance(nilai, dict):
@@ -614,8 +621,9 @@ def ekspor_csv(p, sub: str, email: str | None, s: Saring, *, batas: int = BATAS_
     def baris():
         mulai = jam()
         buf = io.StringIO()
-        tulis = csv.writer(buf)
-        tulis.writerow(KOLOM_CSV)
+        buf.write(BOM_CSV)
+        tulis = csv.writer(buf, delimiter=PEMISAH_CSV)
+        tulis.writerow([JUDUL_CSV.get(k, k) for k in KOLOM_CSV])
         ditulis = 0
         for d in iter_stream(q):
             if jam() - mulai > batas_waktu:
