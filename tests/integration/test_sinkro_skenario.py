@@ -344,3 +344,43 @@ def test_ekspor_csv_terpotong_menandai_baris_dan_header(p, standin):
     assert baris[-1].startswith(service.PENANDA_TERPOTONG + ": batas_waktu") and len(baris) < 1 + 3 + 1
 
 
+
+
+def test_skp_plt_dan_skp_guru_tersimpan_dan_terkirim_terpisah(p, standin):
+    """A Plt. has their teacher SKP and an SKP sebagai Plt. Kepala Sekolah of the same period: the mirror keeps
+    both (the Plt. one has the higher version and must not replace the other), "Sinkro PMM" sends the teacher
+    SKP, "Sinkro data PLT PMM" the Plt. one, and the daily batch finds both as separate items."""
+    d = Dunia(random.Random().getrandbits(40).to_bytes(5, "big").hex(), random.Random())
+    d.jadi_plt(1, 1)
+    d.rencana_plt = [d.skp_plt(0, versi=4)]
+    for topic, payload in d.events():
+        terbitkan(p, topic, payload)
+
+    tertunda, _ = service.halaman_tertunda(p.db, None, ukuran=10_000)
+    assert {b for b in tertunda if b[0] == d.ptk_id} == {(d.ptk_id, "skp", PERIODE), (d.ptk_id, "plt", PERIODE)}
+
+    guru = sinkron(p, d, "skp")
+    assert (guru.hasil, guru.versi) == ("berhasil", 1)
+    plt = sinkron(p, d, "plt")
+    assert (plt.hasil, plt.versi) == ("berhasil", 4)
+    kiriman = {c["jenis"]: c["badan"] for c in diterima(standin, d.nip)}
+    assert [r["uraian"] for r in kiriman["skp"]["rhk"]] == ["Meningkatnya kualitas pembelajaran"]
+    [sekolah] = kiriman["plt"]["penugasan"]
+    assert (sekolah["npsn"], sekolah["versi_skp"]) == (d.npsn_plt[0], 4)
+    assert [r["uraian"] for r in sekolah["rhk"]] == ["Meningkatnya mutu sekolah 1"]
+
+    # both sent: neither is pending any more, and the teacher SKP's record still holds the teacher's plan
+    tertunda, _ = service.halaman_tertunda(p.db, None, ukuran=10_000)
+    assert not [b for b in tertunda if b[0] == d.ptk_id]
+    doc = p.db.collection("sinkro__rencana").document(service.cm.kunci(d.ptk_id, PERIODE)).get().to_dict()
+    assert (doc["versi"], doc["plt"]) == (1, False)
+    # a Plt. predicate is the Plt. SKP's news: a new `plt` send, the teacher predicate stays absent
+    terbitkan(p, "kinerja.predikat.ditetapkan", topic_spec("kinerja.predikat.ditetapkan").payload(
+        predikat_id=f"pred-plt-{d.u}", ptk_id=d.ptk_id, nip=d.nip, periode=PERIODE, npsn=d.npsn_plt[0],
+        jabatan="kepala_sekolah", rating_hasil_kerja="sesuai_ekspektasi", rating_perilaku_kerja="sesuai_ekspektasi",
+        predikat="sangat_baik", ditetapkan_pada=datetime(2024, 6, 21, tzinfo=timezone.utc), versi=1, plt=True))
+    assert sinkron(p, d, "predikat").galat.kode == "predikat_belum_ditetapkan"  # no teacher predicate yet
+    ulang = sinkron(p, d, "plt")
+    assert (ulang.hasil, ulang.versi) == ("berhasil", 5)
+    [baru] = [c["badan"] for c in diterima(standin, d.nip) if c["jenis"] == "plt" and c["versi"] == 5]
+    assert baru["penugasan"][0]["predikat"] == "Sangat Baik"

@@ -53,7 +53,8 @@ def _p():
 # --- models
 
 class MintaSinkro(StrictModel):
-    jenis: Jenis = Field("skp", description="skp; predikat; plt = \"Sinkro data PLT\" (#18-#20)")
+    jenis: Jenis = Field("skp", description="skp, predikat: the own SKP (Sinkro PMM); plt = \"Sinkro data PLT PMM\": "
+                                            "the SKPs sebagai Plt. Kepala Sekolah, one per school (#18-#20)")
     periode: str = Field(pattern=POLA_PERIODE, description="2024-1 (Jan-Jun) or 2024-2 (Jul-Des)")
     nip: str | None = Field(None, max_length=32,
                             description="only for an Admin Instansi acting for a pegawai of their instansi; " + NIP_DESC)

@@ -92,7 +92,7 @@ def terapkan_ptk(tx: Tx, event: Event) -> None:
 
 def terapkan_rencana(tx: Tx, event: Event) -> None:
     d = event.data.model_dump(mode="json")
-    _terapkan(tx, "rencana", cm.kunci(d["ptk_id"], d["periode"]), d["versi"],
+    _terapkan(tx, "rencana", cm.kunci_payload(d), d["versi"],
               lambda lama: cm.dokumen_rencana(d, lama), {"ptk_id": d["ptk_id"]})
 
 
@@ -104,7 +104,7 @@ def terapkan_tahap_rencana(tx: Tx, event: Event) -> None:
 
 def terapkan_predikat(tx: Tx, event: Event) -> None:
     d = event.data.model_dump(mode="json")
-    _terapkan(tx, "predikat", cm.kunci(d["ptk_id"], d["periode"]), d["versi"],
+    _terapkan(tx, "predikat", cm.kunci_payload(d), d["versi"],
               lambda lama: cm.dokumen_predikat(d, lama), {"ptk_id": d["ptk_id"]})
 
 
@@ -202,8 +202,9 @@ class HasilSinkro:
     galat: DomainError | None = None
 
 
-def baca_data(db: firestore.Client, pegawai_id: str, periode: str) -> dict[str, Any]:
-    """Every mirror document the check for one pegawai and period needs (three batched reads)."""
+def baca_data(db: firestore.Client, pegawai_id: str, periode: str, plt: bool = False) -> dict[str, Any]:
+    """Every mirror document the check for one pegawai and period needs (three batched reads; with `plt`,
+    the SKPs and predicates sebagai Plt. Kepala Sekolah too, one query each)."""
     r1 = {"ptk": _col(db, "ptk").document(cm.kunci(pegawai_id)),
           "rencana": _col(db, "rencana").document(cm.kunci(pegawai_id, periode)),
           "tahap": _col(db, "tahap").document(cm.kunci(pegawai_id, periode)),
@@ -226,6 +227,12 @@ def baca_data(db: firestore.Client, pegawai_id: str, periode: str) -> dict[str, 
         r2["sekolah"] = _col(db, "sekolah").document(cm.kunci(data["ptk"]["npsn_induk"]))
     if atasan:
         r2["skp_organisasi"] = _col(db, "skp_organisasi").document(cm.kunci(atasan, periode))
+    if plt:
+        for koleksi in ("rencana", "predikat"):
+            data[f"{koleksi}_plt"] = [d.to_dict() for d in stream(
+                _col(db, koleksi).where(filter=FieldFilter("ptk_id", "==", pegawai_id))
+                .where(filter=FieldFilter("periode", "==", periode)).where(filter=FieldFilter("plt", "==", True))
+                .limit(50))]
     return data | _ambil(db, r2)
 
 
@@ -239,7 +246,7 @@ def sinkronkan(p, minta: Permintaan, now: datetime | None = None,
                gerbang: Callable[[], Any] | None = None) -> HasilSinkro:
     """Check, send and record one (pegawai, jenis, periode); see the module docstring."""
     db = p.db
-    data = baca_data(db, minta.pegawai_id, minta.periode)
+    data = baca_data(db, minta.pegawai_id, minta.periode, plt=minta.jenis == "plt")
     cermin = cm.bangun_cermin(data, minta.periode)
     versi = cm.versi_untuk(minta.jenis, data)  # type: ignore[arg-type]
     status = data.get(f"status_{minta.jenis}")
@@ -302,9 +309,12 @@ def _kiriman(minta: Permintaan, data: dict, cermin, versi: int | None, unor_id: 
                         atasan_nip=pmm.atasan_nip)
     if minta.jenis == "predikat":
         return KirimPredikat(nip=pmm.nip, periode=minta.periode, versi=versi, predikat=pmm.predikat.predikat)
-    return KirimPlt(nip=pmm.nip, periode=minta.periode, versi=versi,
-                    penugasan=tuple(PenugasanPltKirim(npsn=t.npsn, nama_sekolah=t.nama_sekolah)
-                                    for t in pmm.penugasan_plt))
+    # "Sinkro data PLT PMM": every SKP sebagai Plt. Kepala Sekolah of the period, one per school, with its predicate
+    return KirimPlt(nip=pmm.nip, periode=minta.periode, versi=versi, penugasan=tuple(
+        PenugasanPltKirim(npsn=t["npsn"], nama_sekolah=t["nama_sekolah"], versi_skp=t["skp"]["versi"],
+                          rhk=tuple(RhkKirim(**r) for r in t["skp"]["rhk"]), perilaku=tuple(t["skp"]["perilaku"]),
+                          predikat=(t["predikat"] or {}).get("predikat"))
+        for t in cm.penugasan_plt(data, minta.periode)))
 
 
 def _kirim(klien, jenis: str, kiriman, gerbang=None):
@@ -360,6 +370,10 @@ def _catat(p, k: _Konteks, *, galat: DomainError | None = None, id_sinkron: str 
             if m.jenis in ("skp", "predikat") else None
         lama = tx.get(status_ref) or {}
         sumber = tx.get(sumber_ref) if (berhasil and sumber_ref is not None) else None
+        # a Plt. send carried each Plt. SKP / predicate at the version read: those versions are sent
+        plt_terkirim = [(tx.ref(koleksi, cm.kunci_payload(d)), int(d["versi"]))
+                        for koleksi, d in cm.sumber_plt(k.data)] if berhasil and m.jenis == "plt" else []
+        plt_sumber = [(ref, v, tx.get(ref)) for ref, v in plt_terkirim]
         org_ref = tx.ref("skp_organisasi", cm.kunci(cermin.pmm.nip, m.periode)) if skp_organisasi else None
         org_lama = tx.get(org_ref) if org_ref is not None else None
         guru_menunggu = _status_gagal(tx, atasan_nip=cermin.pmm.nip, periode=m.periode) if org_ref else []
@@ -379,6 +393,10 @@ def _catat(p, k: _Konteks, *, galat: DomainError | None = None, id_sinkron: str 
         if sumber is not None:
             tx.update(sumber_ref, {"versi_terkirim": max(terkirim, int(sumber.get("versi_terkirim") or 0)),
                                    "perlu_sinkro": int(sumber["versi"]) > terkirim})
+        for ref, v, doc in plt_sumber:
+            if doc is not None:
+                dikirim = max(v, int(doc.get("versi_terkirim") or 0))
+                tx.update(ref, {"versi_terkirim": dikirim, "perlu_sinkro": int(doc["versi"]) > dikirim})
         if berhasil and m.jenis == "skp":
             unor = cermin.siasn.unor if cermin.siasn else None
             unor_id = (cermin.ekinerja.unor_id if cermin.ekinerja and cermin.ekinerja.unor_id else None) or \
@@ -679,7 +697,8 @@ def event_potongan(potongan: list[list[tuple[str, str, str]]], alasan: str,
 # --- the daily batch: paged fan-out, safe to redo ---------------------------------------------
 # Source documents of both kinds share their id, cm.kunci(pegawai, periode), so one cursor over
 # document ids walks SKPs and predicates together and a pegawai's SKP and predicate of a periode
-# land in the same page (and chunk): the SKP is still sent first (#13).
+# land in the same page (and chunk): the SKP is still sent first (#13). An SKP sebagai Plt. and its
+# predicate share theirs too (cm.kunci_sumber with the school) and go out as one `plt` item.
 UKURAN_HALAMAN = 1000  # documents per kind per page: <= 2,000 items, ~20 chunk events + 1 write a commit
 ANGGARAN_HARIAN_DETIK = 80.0  # below the tick consumer's 120 s timeout (= its push ack deadline)
 
@@ -701,11 +720,11 @@ def halaman_tertunda(db: firestore.Client, setelah: str | None,
         if setelah is not None:
             q = q.start_after(firestore.DocumentSnapshot(_col(db, koleksi).document(setelah), {}, True,
                                                          None, None, None))
-        per_jenis[jenis] = stream(q.select(["ptk_id", "periode"]))
+        per_jenis[jenis] = stream(q.select(["ptk_id", "periode", "plt"]))
     # a kind that filled its page may have more: the page ends at the smallest such last id
     sampai = min((docs[-1].id for docs in per_jenis.values() if len(docs) >= ukuran), default=None)
-    butir = [(d.get("ptk_id"), jenis, d.get("periode")) for jenis, docs in per_jenis.items() for d in docs
-             if sampai is None or d.id <= sampai]
+    butir = {(d.get("ptk_id"), "plt" if (d.to_dict() or {}).get("plt") else jenis, d.get("periode"))
+             for jenis, docs in per_jenis.items() for d in docs if sampai is None or d.id <= sampai}
     return sorted(butir, key=lambda b: (b[0], URUTAN_JENIS[b[1]], b[2])), sampai
 
 

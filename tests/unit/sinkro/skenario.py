@@ -87,6 +87,7 @@ class Dunia:
             perilaku=[PerilakuData(id="kolaboratif", nama="Kolaboratif")],
             disepakati_pada=datetime(2024, 1, 20, tzinfo=timezone.utc), versi=1)
         self.predikat: dict[str, Any] | None = None
+        self.rencana_plt: list[dict[str, Any]] = []  # the SKPs sebagai Plt. Kepala Sekolah, one per school led
 
     def beri_predikat(self) -> None:
         self.predikat = dict(predikat_id=f"predikat-{self.u}", ptk_id=self.ptk_id, nip=self.nip, periode=PERIODE,
@@ -95,9 +96,22 @@ class Dunia:
                              ditetapkan_pada=datetime(2024, 6, 20, tzinfo=timezone.utc), versi=1)
 
     def jadi_plt(self, jumlah_pmm: int = 1, jumlah_ekinerja: int = 1) -> None:
+        """Plt. of `jumlah_pmm` schools in Dapodik, each with an agreed SKP sebagai Plt. in PMM; `jumlah_ekinerja`
+        Plt. assignments in e-Kinerja."""
         self.ptk["plt"] = [PenugasanPltData(npsn=n) for n in self.npsn_plt[:jumlah_pmm]]
+        self.rencana_plt = [self.skp_plt(i) for i in range(jumlah_pmm)]
         self.ekinerja["penugasan_plt"] = [PltEkinerjaData(unor_id=f"unor-plt-{i}-{self.u}")
                                           for i in range(jumlah_ekinerja)]
+
+    def skp_plt(self, i: int, versi: int = 1) -> dict[str, Any]:
+        """The agreed SKP sebagai Plt. Kepala Sekolah of `npsn_plt[i]` (kinerja's `plt: true` event)."""
+        return dict(rencana_id=f"rencana-plt-{i}-{self.u}", ptk_id=self.ptk_id, nip=self.nip, periode=PERIODE,
+                    npsn=self.npsn_plt[i], nama_sekolah=f"SD Negeri {i + 1} Plt", jabatan="kepala_sekolah",
+                    atasan=AtasanData(jenis="kepala_dinas", ptk_id=f"kadis-{self.u}", dinas_id=f"dinas-{self.u}"),
+                    rhk=[RhkData(urutan=1, jenis="hasil_kerja_sekolah", teks=f"Meningkatnya mutu sekolah {i + 1}",
+                                 indikator="Rapor Pendidikan")],
+                    perilaku=[PerilakuData(id="berorientasi_pelayanan", nama="Berorientasi Pelayanan")],
+                    disepakati_pada=datetime(2024, 1, 22, tzinfo=timezone.utc), versi=versi, plt=True)
 
     def events(self) -> list[tuple[str, EventPayload]]:
         """(topic, payload) of the whole world, references first."""
@@ -113,6 +127,7 @@ class Dunia:
             out.append(("kinerja.rencana.disepakati", RencanaDisepakati(**self.rencana)))
         if self.predikat:
             out.append(("kinerja.predikat.ditetapkan", PredikatDitetapkan(**self.predikat)))
+        out += [("kinerja.rencana.disepakati", RencanaDisepakati(**r)) for r in self.rencana_plt]
         return out
 
     # --- fixes: the next version of one record
@@ -260,6 +275,7 @@ SKENARIO: list[Skenario] = [
                  atasan_nip=d.nip_atasan, periode=PERIODE, jumlah_rhk=3, versi=2))]),
     Skenario("18", 18, "pegawai", lambda d: None,
              lambda d: [d.ptk_v2(plt=[PenugasanPltData(npsn=d.npsn_plt[0])]),
+                        ("kinerja.rencana.disepakati", RencanaDisepakati(**d.skp_plt(0))),
                         d.ekinerja_v2(penugasan_plt=[PltEkinerjaData(unor_id=f"unor-plt-0-{d.u}")])],
              jenis="plt"),
     Skenario("19", 19, "admin_instansi", lambda d: d.jadi_plt(1, 0),

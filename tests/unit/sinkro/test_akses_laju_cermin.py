@@ -218,3 +218,59 @@ def test_potongan_ulang_laju_menunggu_retry_after_atau_minta_dikirim_ulang():
     with pytest.raises(BelumWaktunya):
         tunggu_giliran(BatchDijadwalkan(batch_id="b", alasan="ulang_laju", butir=butir,
                                         tidak_sebelum=t + timedelta(minutes=10)), t, tidur.append)
+
+
+# --- the SKP sebagai Plt. Kepala Sekolah is its own record ("Sinkro data PLT PMM", #18-#20)
+def _rencana(npsn: str, versi: int, teks: str, plt: bool) -> dict:
+    return {"rencana_id": f"r-{npsn}-{plt}", "ptk_id": "p", "nip": NIP, "periode": "2024-1", "npsn": npsn,
+            "nama_sekolah": f"SD {npsn}", "jabatan": "kepala_sekolah" if plt else "guru",
+            "atasan": {"jenis": "kepala_dinas", "ptk_id": "k"}, "perilaku": [{"nama": "Kolaboratif"}],
+            "rhk": [{"urutan": 1, "teks": teks, "indikator": "i"}], "versi": versi, "plt": plt}
+
+
+def test_kunci_skp_plt_per_sekolah_tidak_menimpa_skp_guru():
+    guru = _rencana("60300001", 1, "guru", plt=False)
+    plt_a, plt_b = _rencana("60300002", 3, "plt a", plt=True), _rencana("60300003", 1, "plt b", plt=True)
+    # the teacher SKP keeps the key stored data already has
+    assert cm.kunci_payload(guru) == cm.kunci("p", "2024-1") == cm.kunci_payload(guru | {"plt": None})
+    assert len({cm.kunci_payload(guru), cm.kunci_payload(plt_a), cm.kunci_payload(plt_b)}) == 3
+    predikat = {"ptk_id": "p", "periode": "2024-1", "npsn": "60300002", "predikat": "baik", "versi": 1, "plt": True}
+    assert cm.kunci_payload(cm.dokumen_predikat(predikat, None)) == cm.kunci_payload(cm.dokumen_rencana(plt_a, None))
+
+
+def _data_plt(rencana_plt: list, predikat_plt: list = (), dapodik_plt: tuple = ()) -> dict:
+    data = _data_tahap(None, 0, None)
+    data["ptk"]["plt"] = [{"npsn": n} for n in dapodik_plt]
+    data["sekolah"] = {"npsn": "60300001", "nama": "SD Negeri 4 Pagi"}
+    data["rencana"] = cm.dokumen_rencana(_rencana("60300001", 1, "praktik guru", plt=False), None)
+    data["rencana_plt"] = [cm.dokumen_rencana(r, None) for r in rencana_plt]
+    data["predikat_plt"] = [cm.dokumen_predikat(p, None) for p in predikat_plt]
+    data["ekinerja"] = {"nip": NIP, "unor_id": "u", "penugasan_plt": [{"unor_id": "plt-1"}]}
+    return data
+
+
+def test_cermin_skp_guru_dan_penugasan_plt_dari_skp_plt_per_sekolah():
+    from sinkro.domain.pemeriksaan import periksa
+
+    plt_a = _rencana("60300002", 3, "mutu sekolah a", plt=True)
+    data = _data_plt([plt_a], [{"ptk_id": "p", "periode": "2024-1", "npsn": "60300002", "predikat": "baik",
+                                "versi": 2, "plt": True}], dapodik_plt=("60300002",))
+    cermin = cm.bangun_cermin(data, "2024-1")
+    assert [r.uraian for r in cermin.pmm.skp.rhk] == ["praktik guru"] and cermin.pmm.skp.versi == 1
+    assert [(t.npsn, t.nama_sekolah) for t in cermin.pmm.penugasan_plt] == [("60300002", "SD 60300002")]
+    [t] = cm.penugasan_plt(data, "2024-1")
+    assert [r["uraian"] for r in t["skp"]["rhk"]] == ["mutu sekolah a"] and t["predikat"]["predikat"] == "Baik"
+    assert cm.versi_untuk("plt", data) == 3 + 2 and cm.versi_untuk("skp", data) == 1
+    assert periksa(cermin, "plt").ok
+    # a second school's Plt. SKP: PMM counts 2, e-Kinerja 1 -> #20 (the check counts SKPs per school)
+    data2 = _data_plt([plt_a, _rencana("60300003", 1, "mutu sekolah b", plt=True)])
+    assert periksa(cm.bangun_cermin(data2, "2024-1"), "plt").galat.nomor == 20
+    assert cm.versi_untuk("plt", data2) > cm.versi_untuk("plt", _data_plt([plt_a]))
+
+
+def test_plt_di_dapodik_tanpa_skp_plt_adalah_galat_18():
+    from sinkro.domain.pemeriksaan import periksa
+
+    data = _data_plt([], dapodik_plt=("60300002",))
+    assert periksa(cm.bangun_cermin(data, "2024-1"), "plt").galat.nomor == 18
+    assert cm.versi_untuk("plt", data) is None

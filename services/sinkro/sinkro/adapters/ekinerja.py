@@ -15,7 +15,9 @@ Requests (JSON, header `x-api-key: <key>`; the key must be on e-Kinerja's whitel
         {"nip": "...", "periode": "2024-1", "versi": 1, "predikat": "Baik"}
     POST /api/v1/plt/sinkron
         {"nip": "...", "periode": "2024-1", "versi": 1,
-         "penugasan": [{"npsn": "...", "nama_sekolah": "..."}]}
+         "penugasan": [{"npsn": "...", "nama_sekolah": "...", "versi_skp": 2,
+                        "rhk": [...], "perilaku": [...], "predikat": "Baik|null"}]}
+        (one entry per SKP sebagai Plt. Kepala Sekolah, "Sinkro data PLT PMM"; `versi` grows with any of them)
 
 Answers::
 
@@ -105,8 +107,13 @@ class KirimPredikat(FrozenModel):
 
 
 class PenugasanPltKirim(FrozenModel):
+    """One school led as Plt. with its SKP sebagai Plt. Kepala Sekolah (and its predicate once set)."""
     npsn: Npsn
     nama_sekolah: Nama
+    versi_skp: int | None = None
+    rhk: tuple[RhkKirim, ...] = ()
+    perilaku: tuple[TeksPendek, ...] = ()
+    predikat: Nama | None = None
 
 
 class KirimPlt(FrozenModel):

@@ -34,6 +34,17 @@ def kunci(*bagian: str) -> str:
     return hashlib.sha256("\x1f".join(bagian).encode()).hexdigest()[:40]
 
 
+def kunci_sumber(ptk_id: str, periode: str, plt_npsn: str | None = None) -> str:
+    """Id of a mirrored plan / predicate: the teacher SKP keeps (ptk, periode) (existing data); an SKP sebagai
+    Plt. Kepala Sekolah is one per school led, so its key adds the school (it never overwrites the other)."""
+    return kunci(ptk_id, periode, "plt", plt_npsn) if plt_npsn else kunci(ptk_id, periode)
+
+
+def kunci_payload(payload: dict[str, Any]) -> str:
+    """`kunci_sumber` of a `kinerja.rencana.disepakati` / `kinerja.predikat.ditetapkan` payload."""
+    return kunci_sumber(payload["ptk_id"], payload["periode"], payload["npsn"] if payload.get("plt") else None)
+
+
 def normal_email(email: str | None) -> str | None:
     return email.strip().lower() if email and email.strip() else None
 
@@ -114,6 +125,7 @@ def dokumen_rencana(payload: dict[str, Any], tersimpan: dict[str, Any] | None) -
                 for r in payload.get("rhk", [])],
         "perilaku": [p["nama"] for p in payload.get("perilaku", [])],
         "versi": payload["versi"], "versi_terkirim": terkirim, "perlu_sinkro": payload["versi"] > terkirim,
+        "plt": bool(payload.get("plt")),
     }
 
 
@@ -126,21 +138,61 @@ def dokumen_predikat(payload: dict[str, Any], tersimpan: dict[str, Any] | None) 
     terkirim = int((tersimpan or {}).get("versi_terkirim", 0))
     return {
         "ptk_id": payload["ptk_id"], "periode": payload["periode"], "predikat": payload["predikat"],
+        "npsn": payload.get("npsn"), "plt": bool(payload.get("plt")),
         "versi": payload["versi"], "versi_terkirim": terkirim, "perlu_sinkro": payload["versi"] > terkirim,
     }
 
 
 # --- building the snapshot ---
 
+def sumber_plt(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(collection, document) of the Plt. SKPs and predicates of the period: what "Sinkro data PLT PMM" sends."""
+    return [(k, d) for k in ("rencana", "predikat") for d in data.get(f"{k}_plt") or []]
+
+
 def versi_untuk(jenis: JenisSinkro, data: dict[str, Any]) -> int | None:
-    """The source version a send of `jenis` carries (the idempotency key with nip and periode)."""
-    sumber = {"skp": data.get("rencana"), "predikat": data.get("predikat"), "plt": data.get("ptk")}[jenis]
+    """The source version a send of `jenis` carries (the idempotency key with nip and periode).
+
+    For `plt` it is the sum of the versions of every Plt. SKP and predicate of the period: each only grows
+    and none is removed, so the sum grows with any change (a new school, a new plan version, a predicate)."""
+    if jenis == "plt":
+        sumber = sumber_plt(data)
+        return sum(int(d["versi"]) for _, d in sumber) if sumber else None
+    sumber = {"skp": data.get("rencana"), "predikat": data.get("predikat")}[jenis]
     return int(sumber["versi"]) if sumber else None
+
+
+def _skp_kirim(rencana: dict[str, Any], periode: str) -> dict[str, Any]:
+    return {"periode": periode, "status": "disepakati", "versi": max(1, int(rencana["versi"])),
+            "rhk": [{"id": f"rhk-{r['urutan']}", "uraian": teks(r["teks"], 5000) or "-",
+                     "indikator": [teks(r["indikator"], 500)] if teks(r.get("indikator"), 500) else []}
+                    for r in rencana.get("rhk", [])],
+            "perilaku": [teks(p, 500) for p in rencana.get("perilaku", []) if teks(p, 500)]}
+
+
+def _label_predikat(predikat: dict[str, Any], periode: str) -> dict[str, Any]:
+    return {"periode": periode, "versi": max(1, int(predikat["versi"])),
+            "predikat": LABEL_PREDIKAT.get(predikat["predikat"], teks(predikat["predikat"], 200) or "-")}
+
+
+def penugasan_plt(data: dict[str, Any], periode: str) -> list[dict[str, Any]]:
+    """One entry per school with an SKP sebagai Plt. Kepala Sekolah in PMM for the period (#18/#20 count these),
+    each with that SKP and its predicate when set; a Dapodik Plt. assignment without such an SKP is not one."""
+    predikat = {d.get("npsn"): d for d in data.get("predikat_plt") or []}
+    out = []
+    for r in sorted(data.get("rencana_plt") or [], key=lambda x: str(x.get("npsn"))):
+        if not npsn(r.get("npsn")):
+            continue
+        p = predikat.get(r["npsn"])
+        out.append({"npsn": r["npsn"], "nama_sekolah": teks(r.get("nama_sekolah"), 200) or f"NPSN {r['npsn']}",
+                    "skp": _skp_kirim(r, periode), "predikat": _label_predikat(p, periode) if p else None})
+    return out
 
 
 def bangun_cermin(data: dict[str, Any], periode: str) -> CerminSinkro:
     """`data` holds the mirror documents of one pegawai and period: ptk, sekolah, rencana, tahap, predikat,
-    siasn, ekinerja, skp_organisasi, skp_terkirim (any may be None except ptk)."""
+    siasn, ekinerja, skp_organisasi, skp_terkirim (any may be None except ptk); rencana_plt, predikat_plt (lists,
+    read for jenis plt only)."""
     ptk, rencana, predikat = data["ptk"], data.get("rencana"), data.get("predikat")
     siasn, ekin, org, terkirim = data.get("siasn"), data.get("ekinerja"), data.get("skp_organisasi"), \
         data.get("skp_terkirim")
@@ -161,24 +213,16 @@ def bangun_cermin(data: dict[str, Any], periode: str) -> CerminSinkro:
         "sekolah": sekolah,
         "sekolah_sejak": ptk.get("sekolah_sejak") if sekolah else None,
         "atasan_nip": atasan_nip,
-        "penugasan_plt": [{"npsn": p["npsn"], "nama_sekolah": f"NPSN {p['npsn']}"}
-                          for p in ptk.get("plt", []) if npsn(p.get("npsn"))],
+        "penugasan_plt": [{"npsn": t["npsn"], "nama_sekolah": t["nama_sekolah"]} for t in penugasan_plt(data, periode)],
     }
     tahap = data.get("tahap")
     if tahap and tahap.get("tahap") in _TAHAP_SEBELUM_SEPAKAT and int(tahap["versi"]) > int((rencana or {}).get("versi", 0)):
         # the newest word on the plan is a stage before "agreed" (plan versions only grow)
         pmm["skp"] = {"periode": periode, "status": tahap["tahap"], "versi": max(1, int(tahap["versi"]))}
     elif rencana:
-        pmm["skp"] = {
-            "periode": periode, "status": "disepakati", "versi": max(1, int(rencana["versi"])),
-            "rhk": [{"id": f"rhk-{r['urutan']}", "uraian": teks(r["teks"], 5000) or "-",
-                     "indikator": [teks(r["indikator"], 500)] if teks(r.get("indikator"), 500) else []}
-                    for r in rencana.get("rhk", [])],
-            "perilaku": [teks(p, 500) for p in rencana.get("perilaku", []) if teks(p, 500)],
-        }
+        pmm["skp"] = _skp_kirim(rencana, periode)
     if predikat:
-        pmm["predikat"] = {"periode": periode, "versi": max(1, int(predikat["versi"])),
-                           "predikat": LABEL_PREDIKAT.get(predikat["predikat"], teks(predikat["predikat"], 200) or "-")}
+        pmm["predikat"] = _label_predikat(predikat, periode)
     cermin: dict[str, Any] = {"periode": periode, "pmm": pmm}
     if siasn and nip_pmm:
         unor = siasn.get("unor")

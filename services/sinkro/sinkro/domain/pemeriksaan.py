@@ -19,7 +19,7 @@ what makes later checks meaningful):
    skp: #2 no plan or one still in the teacher's hands (draf, dikembalikan);
    #14 submitted or approved but not yet agreed, or agreed without RHK.
    predikat: #2 no SKP; predikat not yet set (`SinkroBelumSiap`, not a documented error).
-   plt: #18 no Plt. assignment in PMM.
+   plt: #18 no SKP sebagai Plt. Kepala Sekolah in PMM (one per school led).
 3. Unit kerja. #3 unor missing or inactive in SIASN or e-Kinerja; #5 unor has
    no parent unit; #4 school name differs from unor name: A warns and goes on,
    B/C stop (decided from the assignment dates; `B_atau_C` when they cannot tell).
