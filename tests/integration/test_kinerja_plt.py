@@ -7,15 +7,17 @@ predicates are published, the Plt. one marked ``plt``.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from kinerja.domain.penilaian import ID_PANDUAN
 from kinerja.domain.predikat import PredikatOrganisasi
 from kinerja.domain.rencana import StatusRencana
 from kinerja.domain.siklus import siklus_id
-from kinerja.service import penilaian, predikat, rencana, siklus
+from kinerja.service import penilaian, predikat, referensi, rencana, siklus
 from shared.contracts.kinerja import PredikatDitetapkan, RencanaDisepakati
-from tests.integration.test_kinerja_layanan import kirim, rencana_lengkap, uow
+from tests.integration.test_kinerja_layanan import doc, kirim, rencana_lengkap, uow
 from tests.integration.test_kinerja_penilaian import (JAN, JUN, PENJELASAN, A, S, galat, kode, nilai,
                                                      rencana_kepala_sekolah)
 from tests.unit.kinerja import contoh as c
@@ -108,3 +110,53 @@ def test_p14_plt_dengan_pengawas_terdelegasi(db):
     assert (r.atasan.jenis.value, r.atasan.id, r.atasan.nomor_sk) == ("pengawas", "pws-1", "SK/9")
     r = rencana.ajukan(u, PLT, *(lambda x: (x.rencana_id, x.versi))(rencana_plt(db, npsn)), JAN)
     assert (r.atasan.jenis.value, r.atasan.id) == ("pengawas", "pws-1")
+
+
+FEB = datetime(2027, 2, 1, 3, tzinfo=timezone.utc)
+
+
+def _terapkan(db, efek, topic: str, payload) -> None:
+    """A Dapodik event of mid-semester (its time picks the period), applied as the consumer does."""
+    ev = c.event(topic, payload).model_copy(update={"time": FEB})
+    uow(db).run(lambda tx: efek(tx, ev))
+
+
+@pytest.mark.parametrize("pengganti", [{"plt": "plt-2"}, {"ks": "ks-baru"}])
+def test_p15_skp_plt_ditutup_saat_dapodik_mencatat_plt_lain_atau_kepala_definitif(db, pengganti):
+    """The school's record names another Plt. (or a definitive principal): the Plt.'s SKP sebagai Plt. of that
+    school closes as the teacher cycle does on retirement; their teacher cycle stays open."""
+    npsn, u = sekolah_plt(db), uow(db)
+    guru = siklus.buka_siklus(u, PLT, "2027-1", JAN).siklus
+    plt = siklus.buka_siklus(u, PLT, "2027-1", JAN, npsn).siklus
+    # the same Plt. again (a newer record of the school): nothing closes
+    _terapkan(db, referensi.terapkan_sekolah, "referensi.sekolah.diperbarui",
+              c.sekolah(npsn, plt="plt-1", dinas_id="dinas-a", versi=2))
+    assert doc(db, "siklus", plt.siklus_id)["status"] == "aktif"
+    _terapkan(db, referensi.terapkan_sekolah, "referensi.sekolah.diperbarui",
+              c.sekolah(npsn, dinas_id="dinas-a", versi=3, **pengganti))
+    tutup = doc(db, "siklus", plt.siklus_id)
+    assert tutup["status"] == "ditutup_tidak_aktif" and tutup["penanda"][-1]["kode"] == "plt_berakhir"
+    assert tutup["penanda"][-1]["tanggal"] == "2027-02-01"
+    assert doc(db, "siklus", guru.siklus_id)["status"] == "aktif"
+    r = repo_rencana(db, plt.siklus_id)
+    assert kode(rencana.cek_data, u, PLT, r.rencana_id, r.versi, JAN) == "siklus_ditutup"
+
+
+def test_p15_pensiun_menutup_siklus_guru_dan_skp_plt(db):
+    """A PTK event that ends the person's service closes their teacher cycle and every open SKP sebagai Plt."""
+    npsn, u = sekolah_plt(db), uow(db)
+    guru = siklus.buka_siklus(u, PLT, "2027-1", JAN).siklus
+    plt = siklus.buka_siklus(u, PLT, "2027-1", JAN, npsn).siklus
+    _terapkan(db, referensi.terapkan_ptk, "referensi.ptk.diperbarui",
+              c.ptk("plt-1", npsn, urut=3, surel=PLT, plt=[c.PLT(npsn=npsn, nomor_sk="SK-PLT/1")], versi=2,
+                    status_keaktifan="pensiun", tanggal_status="2027-03-01"))
+    for sid in (guru.siklus_id, plt.siklus_id):
+        tutup = doc(db, "siklus", sid)
+        assert tutup["status"] == "ditutup_tidak_aktif" and tutup["penanda"][-1]["kode"] == "ptk_tidak_aktif"
+    assert doc(db, "siklus", plt.siklus_id)["npsn"] == npsn  # closed where it was, never moved
+
+
+def repo_rencana(db, rencana_id: str):
+    from kinerja.service import repo
+
+    return uow(db).run(lambda tx: repo.rencana_repo.get(tx, rencana_id))

@@ -204,3 +204,41 @@ def test_p15_pindah_sekolah_induk_siklus_ikut_dan_ditandai():
     pindah = s.terapkan_referensi_ptk(c, ptk(npsn_induk="20100003", versi=2))
     assert pindah.siklus_id == c.siklus_id and pindah.npsn == "20100003"
     assert pindah.penanda[-1].kode == "sekolah_induk_berubah"
+
+
+# --- the SKP sebagai Plt. follows Dapodik (P15)
+def _sekolah_plt(**ubah):
+    from kinerja.domain.referensi import Sekolah
+
+    return Sekolah(**(dict(npsn="20100009", nama="SMP Negeri 9", jenjang="smp", dinas_id="dinas-1",
+                               plt_ptk_id="ptk-1", versi=1) | ubah))
+
+
+def _siklus_plt():
+    return s.buka_siklus_plt(ptk(), "20100009", "ptk-1", "2024-1", now=NOW, dikonfirmasi_kepala_sekolah=False)
+
+
+@pytest.mark.parametrize("ubah, sebab", [({"plt_ptk_id": "ptk-2"}, "Plt. Kepala Sekolah lain"),
+                                         ({"plt_ptk_id": None}, "tidak lagi mencatat"),
+                                         ({"kepala_sekolah_ptk_id": "ptk-3"}, "Kepala Sekolah definitif")])
+def test_p15_skp_plt_ditutup_bila_sekolah_tidak_lagi_mencatatnya_sebagai_plt(ubah, sebab):
+    plt = _siklus_plt()
+    assert s.terapkan_referensi_plt(plt, ptk(versi=2), _sekolah_plt(), date(2024, 3, 1)) is plt  # still the Plt.
+    tutup = s.terapkan_referensi_plt(plt, ptk(versi=2), _sekolah_plt(versi=2, **ubah), date(2024, 3, 1))
+    assert tutup.status is s.StatusSiklus.DITUTUP_TIDAK_AKTIF and tutup.versi == plt.versi + 1
+    assert tutup.penanda[-1].kode == "plt_berakhir" and sebab in tutup.penanda[-1].pesan
+    assert s.terapkan_referensi_plt(tutup, None, _sekolah_plt(versi=2, **ubah), date(2024, 3, 2)) is tutup  # replay
+    with pytest.raises(DomainError) as info:
+        s.pastikan_siklus_aktif(tutup)
+    assert info.value.kode == "siklus_ditutup" and "Plt." in info.value.pesan
+
+
+def test_p15_skp_plt_ditutup_seperti_siklus_guru_saat_pensiun_dan_tidak_pindah_ke_sekolah_induk():
+    plt, pensiun = _siklus_plt(), ptk(status_keaktifan="pensiun", tanggal_status=date(2024, 4, 1), versi=2)
+    tutup = s.terapkan_referensi_plt(plt, pensiun, _sekolah_plt(), date(2024, 3, 1))
+    assert tutup.status is s.StatusSiklus.DITUTUP_TIDAK_AKTIF and tutup.penanda[-1].kode == "ptk_tidak_aktif"
+    assert s.terapkan_referensi_ptk(plt, pensiun).penanda[-1] == tutup.penanda[-1]  # the same closing
+    # a move of sekolah induk moves the teacher cycle, never the SKP sebagai Plt. of the school led
+    assert s.terapkan_referensi_ptk(plt, ptk(npsn_induk="20100002", versi=2)) is plt
+    guru = s.buka_siklus(ptk(), "2024-1", now=NOW, dikonfirmasi_kepala_sekolah=False)
+    assert s.terapkan_referensi_plt(guru, pensiun, None, date(2024, 3, 1)) is guru  # not a Plt. cycle

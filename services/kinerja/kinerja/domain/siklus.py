@@ -30,7 +30,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field
 
 from kinerja import data
-from kinerja.domain.referensi import Jabatan, Ptk, StatusKeaktifan, pastikan_plt, perkiraan_tanggal_pensiun
+from kinerja.domain.referensi import Jabatan, Ptk, Sekolah, StatusKeaktifan, pastikan_plt, perkiraan_tanggal_pensiun
 from shared.errors import Conflict, DomainError
 from shared.models import FrozenModel, Identifier, TeksPendek
 
@@ -357,13 +357,11 @@ def terapkan_referensi_ptk(siklus: Siklus, ptk: Ptk) -> Siklus:
         raise ValueError("ptk does not own this siklus")
     if siklus.status is not StatusSiklus.AKTIF:
         return siklus
-    p = parse_periode(siklus.periode)
-    if ptk.status_keaktifan is not StatusKeaktifan.AKTIF and ptk.tanggal_status <= p.selesai:
-        flag = Penanda(kode="ptk_tidak_aktif", tanggal=ptk.tanggal_status,
-                       pesan=f"Status {ptk.status_keaktifan.value} sejak {format_tanggal(ptk.tanggal_status)}: "
-                             "siklus ditutup. Bila keliru, Operator Sekolah memperbarui data di Dapodik.")
-        return siklus.model_copy(update={"status": StatusSiklus.DITUTUP_TIDAK_AKTIF,
-                                         "penanda": siklus.penanda + (flag,), "versi": siklus.versi + 1})
+    tutup = _tutup_bila_tidak_aktif(siklus, ptk)
+    if tutup is not None:
+        return tutup
+    if siklus.plt:  # the SKP sebagai Plt. stays at the school led: terapkan_referensi_plt
+        return siklus
     if ptk.npsn_induk != siklus.npsn:
         flag = Penanda(kode="sekolah_induk_berubah",
                        pesan=f"Sekolah induk berubah dari NPSN {siklus.npsn} ke NPSN {ptk.npsn_induk}.")
@@ -374,7 +372,53 @@ def terapkan_referensi_ptk(siklus: Siklus, ptk: Ptk) -> Siklus:
     return siklus
 
 
+def _tutup(siklus: Siklus, flag: Penanda) -> Siklus:
+    return siklus.model_copy(update={"status": StatusSiklus.DITUTUP_TIDAK_AKTIF,
+                                     "penanda": siklus.penanda + (flag,), "versi": siklus.versi + 1})
+
+
+def _tutup_bila_tidak_aktif(siklus: Siklus, ptk: Ptk) -> Siklus | None:
+    """Inactive (pensiun / meninggal / mutasi) before the period ends: closed as inactive, flagged."""
+    if ptk.status_keaktifan is StatusKeaktifan.AKTIF or ptk.tanggal_status > parse_periode(siklus.periode).selesai:
+        return None
+    return _tutup(siklus, Penanda(
+        kode="ptk_tidak_aktif", tanggal=ptk.tanggal_status,
+        pesan=f"Status {ptk.status_keaktifan.value} sejak {format_tanggal(ptk.tanggal_status)}: "
+              "siklus ditutup. Bila keliru, Operator Sekolah memperbarui data di Dapodik."))
+
+
+def terapkan_referensi_plt(siklus: Siklus, ptk: Ptk | None, sekolah: Sekolah | None, pada: date) -> Siklus:
+    """An open SKP sebagai Plt. Kepala Sekolah follows Dapodik like the teacher cycle (P15), closed the same way:
+    when the person is no longer active, or no longer the Plt. of the school it is for: the school's record
+    names another Plt., none, or a definitive principal (the record is what made them Plt.: ``pastikan_plt``).
+    Returns the same object when nothing changes. The teacher cycle is left to ``terapkan_referensi_ptk``."""
+    if not siklus.plt or siklus.status is not StatusSiklus.AKTIF:
+        return siklus
+    if ptk is not None:
+        if ptk.ptk_id != siklus.ptk_id:
+            raise ValueError("ptk does not own this siklus")
+        tutup = _tutup_bila_tidak_aktif(siklus, ptk)
+        if tutup is not None:
+            return tutup
+    if sekolah is None or sekolah.npsn != siklus.npsn:
+        return siklus
+    if sekolah.plt_ptk_id != siklus.ptk_id:
+        sebab = "Dapodik mencatat Plt. Kepala Sekolah lain" if sekolah.plt_ptk_id else \
+            "Dapodik tidak lagi mencatat Anda sebagai Plt. Kepala Sekolah"
+    elif sekolah.kepala_sekolah_ptk_id is not None:
+        sebab = "Dapodik mencatat Kepala Sekolah definitif"
+    else:
+        return siklus
+    return _tutup(siklus, Penanda(
+        kode="plt_berakhir", tanggal=pada,
+        pesan=f"{sebab} untuk NPSN {siklus.npsn} sejak {format_tanggal(pada)}: SKP sebagai Plt. Kepala Sekolah "
+              "ditutup. Bila keliru, Operator Sekolah atau Dinas Pendidikan memperbarui data di Dapodik."))
+
+
 def pastikan_siklus_aktif(siklus: Siklus) -> None:
+    if siklus.status is not StatusSiklus.AKTIF and siklus.penanda and siklus.penanda[-1].kode == "plt_berakhir":
+        raise Conflict("siklus_ditutup", f"SKP sebagai Plt. Kepala Sekolah ini sudah ditutup: {siklus.penanda[-1].pesan}",
+                       siklus_id=siklus.siklus_id)
     if siklus.status is not StatusSiklus.AKTIF:
         raise Conflict("siklus_ditutup",
                        "Siklus kinerja ini sudah ditutup karena status Anda di Dapodik tidak aktif. "

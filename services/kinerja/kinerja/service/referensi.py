@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable
 
+from google.cloud.firestore_v1.base_query import FieldFilter
 from pydantic import BaseModel, ValidationError
 
 from kinerja.domain import siklus as siklus_domain
@@ -141,8 +142,11 @@ def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
     lama = repo.ptk_dari_dokumen(lama_doc)
     if lama is not None and not lebih_baru(ptk, lama):
         return  # older or same version: out-of-order or replay
-    periode = siklus_domain.periode_untuk_tanggal(siklus_domain.tanggal_lokal(event.time))
+    hari = siklus_domain.tanggal_lokal(event.time)
+    periode = siklus_domain.periode_untuk_tanggal(hari)
     siklus = repo.siklus_repo.get(tx, siklus_domain.siklus_id(ptk.ptk_id, periode))
+    plt_terbuka = _siklus_plt_terbuka(tx, periode, ptk_id=ptk.ptk_id)
+    sekolah_plt = {s.npsn: repo.sekolah_repo.get(tx, s.npsn) for s in plt_terbuka}
     hash_baru = [repo.hash_email(e) for e in _email_valid([ptk.email_belajar_id, *lain])]
     hash_lama = (lama_doc or {}).get("email_hash", [])
     entri = _baca_identitas(tx, [*hash_lama, *hash_baru])
@@ -160,23 +164,51 @@ def terapkan_ptk(tx: Tx, event: Event[Any]) -> None:
         baru = siklus_domain.terapkan_referensi_ptk(siklus, ptk)
         if baru is not siklus:
             repo.siklus_repo.put(tx, baru)
+    for s in plt_terbuka:
+        _simpan_bila_berubah(tx, s, siklus_domain.terapkan_referensi_plt(s, ptk, sekolah_plt[s.npsn], hari))
+
+
+def _siklus_plt_terbuka(tx: Tx, periode: Any, **sama_dengan: str) -> list[siklus_domain.Siklus]:
+    """The open SKPs sebagai Plt. of the period (of one person, or of one school): read before any write."""
+    q = tx.collection(repo.siklus_repo.collection).where(filter=FieldFilter("periode", "==", str(periode))) \
+        .where(filter=FieldFilter("plt", "==", True)) \
+        .where(filter=FieldFilter("status", "==", siklus_domain.StatusSiklus.AKTIF.value))
+    for nama, nilai in sama_dengan.items():
+        q = q.where(filter=FieldFilter(nama, "==", nilai))
+    return [siklus_domain.Siklus.model_validate({k: v for k, v in d.items() if k != "_id"})
+            for d in tx.query(q.limit(50))]
+
+
+def _simpan_bila_berubah(tx: Tx, lama: siklus_domain.Siklus, baru: siklus_domain.Siklus) -> None:
+    if baru is not lama:
+        repo.siklus_repo.put(tx, baru)
+        log.info("plt cycle closed", extra={"siklus_id": baru.siklus_id, "kode": baru.penanda[-1].kode})
 
 
 def _terapkan_sederhana(tx: Tx, event: Event[Any], model: type, repository: repo.AggregateRepo, kunci: str,
-                        lebih_baru_dari: Callable[[Any, Any], bool] = lebih_baru) -> None:
+                        lebih_baru_dari: Callable[[Any, Any], bool] = lebih_baru) -> Any:
+    """Keep the newest record; returns it when written (None: refused, older or same version)."""
     obj, kode, pesan = _validasi(model, {k: v for k, v in event.data.model_dump().items() if k in model.model_fields})
     if obj is None:
         _tolak(tx, event, kunci, kode, pesan)
-        return
+        return None
     lama = repository.get(tx, getattr(obj, repository.id_field))
     if lama is not None and not lebih_baru_dari(obj, lama):
-        return
+        return None
     repository.put(tx, obj)
+    return obj
 
 
 def terapkan_sekolah(tx: Tx, event: Event[Any]) -> None:
-    """``referensi.sekolah.diperbarui``: the school, its principal, Plt. and supervisors."""
-    _terapkan_sederhana(tx, event, Sekolah, repo.sekolah_repo, f"sekolah/{event.data.npsn}")
+    """``referensi.sekolah.diperbarui``: the school, its principal, Plt. and supervisors. A record that no
+    longer names the person as Plt. (or names a definitive principal) closes their open SKP sebagai Plt.
+    of the event's period (P15)."""
+    hari = siklus_domain.tanggal_lokal(event.time)
+    plt_terbuka = _siklus_plt_terbuka(tx, siklus_domain.periode_untuk_tanggal(hari), npsn=event.data.npsn)
+    sekolah = _terapkan_sederhana(tx, event, Sekolah, repo.sekolah_repo, f"sekolah/{event.data.npsn}")
+    if sekolah is not None:
+        for s in plt_terbuka:
+            _simpan_bila_berubah(tx, s, siklus_domain.terapkan_referensi_plt(s, None, sekolah, hari))
 
 
 def _rapor_lebih_baru(a: RaporPendidikan, b: RaporPendidikan) -> bool:
