@@ -94,6 +94,9 @@ class TahapRencanaDiperbarui(EventPayload):
     tahap: str = Field(description="draf, diajukan, dikembalikan, disetujui, disepakati")
     versi: int = Field(ge=1)
     pada: datetime
+    # additive: the stage of an SKP sebagai Plt. Kepala Sekolah of `npsn` (not of the person's own plan)
+    plt: bool = Field(False, description="true: the plan is the SKP sebagai Plt. Kepala Sekolah of npsn")
+    npsn: str | None = Field(None, description="the school led, when plt")
 
 
 RENCANA_DISEPAKATI = register_topic(

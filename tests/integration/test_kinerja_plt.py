@@ -16,7 +16,7 @@ from kinerja.domain.predikat import PredikatOrganisasi
 from kinerja.domain.rencana import StatusRencana
 from kinerja.domain.siklus import siklus_id
 from kinerja.service import penilaian, predikat, referensi, rencana, siklus
-from shared.contracts.kinerja import PredikatDitetapkan, RencanaDisepakati
+from shared.contracts.kinerja import PredikatDitetapkan, RencanaDisepakati, TahapRencanaDiperbarui
 from tests.integration.test_kinerja_layanan import doc, kirim, rencana_lengkap, uow
 from tests.integration.test_kinerja_penilaian import (JAN, JUN, PENJELASAN, A, S, galat, kode, nilai,
                                                      rencana_kepala_sekolah)
@@ -78,6 +78,9 @@ def test_p14_plt_sekolah_sendiri_tidak_menyetujui_dirinya_dan_dinilai_atasannya(
     assert skp[("plt-1", True)].jabatan == "kepala_sekolah" and skp[("plt-1", True)].rencana_id == sid_skp_plt
     assert skp[("plt-1", True)].npsn == npsn and skp[("guru-1", False)].atasan.jenis == "plt_kepala_sekolah"
     assert siklus.siklus_saya(u, PLT, "2027-1", npsn).siklus.plt is True
+    tahap = outbox(db, "kinerja.tahap_rencana.diperbarui", TahapRencanaDiperbarui)
+    assert {(e.plt, e.npsn) for e in tahap if e.rencana_id == sid_skp_plt} == {(True, npsn)}
+    assert {(e.plt, e.npsn) for e in tahap if e.rencana_id == sid_guru_plt} == {(False, None)}
 
     # ratings: the Plt. rates the school's teacher, not themselves; the Kepala Dinas rates the Plt. (both cycles)
     assert kode(nilai, db, sid_guru_plt, email=PLT) == "tidak_dapat_menilai_diri_sendiri"

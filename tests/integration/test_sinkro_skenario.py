@@ -41,6 +41,7 @@ KONSUMEN = {
     "referensi.admin_instansi.diperbarui": service.terapkan_admin,
     "kinerja.rencana.disepakati": service.terapkan_rencana,
     "kinerja.predikat.ditetapkan": service.terapkan_predikat,
+    "kinerja.tahap_rencana.diperbarui": service.terapkan_tahap_rencana,
 }
 
 
@@ -358,6 +359,11 @@ def test_skp_plt_dan_skp_guru_tersimpan_dan_terkirim_terpisah(p, standin):
 
     tertunda, _ = service.halaman_tertunda(p.db, None, ukuran=10_000)
     assert {b for b in tertunda if b[0] == d.ptk_id} == {(d.ptk_id, "skp", PERIODE), (d.ptk_id, "plt", PERIODE)}
+
+    # the next Plt. plan (a newer version, still "diajukan") is not the teacher plan's stage (#14)
+    terbitkan(p, "kinerja.tahap_rencana.diperbarui", topic_spec("kinerja.tahap_rencana.diperbarui").payload(
+        rencana_id=f"rencana-plt-1-{d.u}", ptk_id=d.ptk_id, periode=PERIODE, tahap="diajukan", versi=9,
+        pada=datetime(2024, 1, 25, tzinfo=timezone.utc), plt=True, npsn=d.npsn_plt[1]))
 
     guru = sinkron(p, d, "skp")
     assert (guru.hasil, guru.versi) == ("berhasil", 1)

@@ -99,7 +99,7 @@ def terapkan_rencana(tx: Tx, event: Event) -> None:
 def terapkan_tahap_rencana(tx: Tx, event: Event) -> None:
     """The plan's stage (#2 vs #14); nothing to retry: a stage before "agreed" never makes a sync pass."""
     d = event.data.model_dump(mode="json")
-    _terapkan(tx, "tahap", cm.kunci(d["ptk_id"], d["periode"]), d["versi"], lambda lama: cm.dokumen_tahap(d), None)
+    _terapkan(tx, "tahap", cm.kunci_payload(d), d["versi"], lambda lama: cm.dokumen_tahap(d), None)
 
 
 def terapkan_predikat(tx: Tx, event: Event) -> None:

@@ -71,7 +71,8 @@ def _kabarkan_tahap(tx: Tx, lama: Rencana, baru: Rencana, now: datetime) -> None
         return
     tx.emit(make_event("kinerja", "kinerja.tahap_rencana.diperbarui", TahapRencanaDiperbarui(
         rencana_id=baru.rencana_id, ptk_id=baru.ptk_id, periode=baru.periode, tahap=baru.status.value,
-        versi=baru.versi, pada=now), subject=f"rencana/{baru.rencana_id}"))
+        versi=baru.versi, pada=now, plt=baru.plt, npsn=baru.npsn if baru.plt else None),
+        subject=f"rencana/{baru.rencana_id}"))
 
 
 def _ubah(uow: UnitOfWork, email: str | None, rencana_id: str, versi: int,

@@ -41,7 +41,8 @@ def kunci_sumber(ptk_id: str, periode: str, plt_npsn: str | None = None) -> str:
 
 
 def kunci_payload(payload: dict[str, Any]) -> str:
-    """`kunci_sumber` of a `kinerja.rencana.disepakati` / `kinerja.predikat.ditetapkan` payload."""
+    """`kunci_sumber` of a `kinerja.rencana.disepakati`, `kinerja.predikat.ditetapkan` or
+    `kinerja.tahap_rencana.diperbarui` payload (or of the mirror document made from one)."""
     return kunci_sumber(payload["ptk_id"], payload["periode"], payload["npsn"] if payload.get("plt") else None)
 
 
