@@ -43,8 +43,8 @@ def build(service: str, out: Path = OUT) -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     for item in sorted(src.iterdir()):
-        # requirements.in is the compile input (it includes ../../shared/requirements.in); the
-        # build reads only the compiled requirements.txt
+        # requirements.in is a compile input (with shared/requirements.in); the build reads
+        # only the compiled requirements.txt
         if item.name in ("__pycache__", "requirements.in") or item.name.startswith("."):
             continue
         if item.is_dir():

@@ -1,6 +1,6 @@
-"""Each function's own requirements: `services/<svc>/requirements.in` (the direct dependencies its
-code and shared/ import, names only) compiled with hashes into `services/<svc>/requirements.txt`,
-which its deploy bundle ships (infra/bundle.py).
+"""Each function's own requirements: `shared/requirements.in` (what the platform library every bundle
+ships imports) plus `services/<svc>/requirements.in` (what the service adds), names only, compiled
+with hashes into `services/<svc>/requirements.txt`, which its deploy bundle ships (infra/bundle.py).
 
     python -m infra.deps            # make requirements: recompile every service
     python -m infra.deps karya      # only some services
@@ -46,8 +46,19 @@ def parse(path: Path) -> dict[str, str | None]:
     return found
 
 
-def source(service: str) -> Path:
-    return ROOT / "services" / service / "requirements.in"
+SHARED = ROOT / "shared" / "requirements.in"
+
+
+def sources(service: str) -> list[Path]:
+    """The compile inputs of a service: shared/'s direct dependencies and its own."""
+    return [SHARED, ROOT / "services" / service / "requirements.in"]
+
+
+def wanted(service: str) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for path in sources(service):
+        found |= parse(path)
+    return found
 
 
 def compiled(service: str) -> Path:
@@ -82,11 +93,10 @@ def uv() -> str:
 
 
 def compile_service(service: str) -> Path:
-    folder = ROOT / "services" / service
     subprocess.run([uv(), "pip", "compile", "--quiet", "--generate-hashes", "--python-version", PYTHON_VERSION,
-                    "--python-platform", "linux", "--custom-compile-command", COMMAND,
-                    "-c", "../../requirements.txt", "requirements.in", "-o", "requirements.txt"],
-                   cwd=folder, check=True)
+                    "--python-platform", "linux", "--custom-compile-command", COMMAND, "-c", "requirements.txt",
+                    *(str(p.relative_to(ROOT)) for p in sources(service)),
+                    "-o", str(compiled(service).relative_to(ROOT))], cwd=ROOT, check=True)
     return compiled(service)
 
 

@@ -79,7 +79,7 @@ def test_compiled_requirements_are_current(svc):
     """services/<svc>/requirements.txt is what `make requirements` makes of its requirements.in and
     the repo's pins (checked offline): every direct dependency is in it, every package the repo pins
     has the repo's version, every package is pinned exactly and carries hashes."""
-    wanted = deps.parse(deps.source(svc))
+    wanted = deps.wanted(svc)
     pins = deps.parse(deps.PINS)
     locked = deps.parse(deps.compiled(svc))
     assert wanted, f"{svc}: empty requirements.in"
