@@ -100,6 +100,11 @@ bundles: $(STAMP)  ## build/bundles/<service>/ and .zip: what Terraform uploads 
 requirements: $(STAMP)  ## compile services/<svc>/requirements.in (+ the repo pins) into hashed requirements.txt (commit them)
 	$(PY) -m infra.deps
 
+.PHONY: diagram
+diagram: $(STAMP)  ## render docs/arsitektur.dot to docs/arsitektur.svg with Graphviz (commit both)
+	@command -v dot >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz)
+	$(PY) -m tools.diagram
+
 .PHONY: load faults fuzz
 load: $(STAMP)  ## semester-start load (benchmark; prints figures): make load ARGS="--sekolah 200 --guru-per-sekolah 25"
 	$(PY) benchmarks/semester_load.py $(ARGS)
