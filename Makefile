@@ -89,13 +89,21 @@ bench: $(STAMP)  ## prints figures; not a test
 clean: down
 	rm -rf $(VENV) .local .pytest_cache
 
-.PHONY: infra-sync bundles
+.PHONY: infra-sync bundles requirements
 infra-sync: $(STAMP)  ## regenerate infra/generated/*.json and docs/asyncapi.json from the code (commit the result)
 	$(PY) -m infra.sync
 	$(PY) -m shared.asyncapi --write
 
 bundles: $(STAMP)  ## build/bundles/<service>/ and .zip: what Terraform uploads per function source
 	$(PY) -m infra.bundle
+
+requirements: $(STAMP)  ## compile services/<svc>/requirements.in (+ the repo pins) into hashed requirements.txt (commit them)
+	$(PY) -m infra.deps
+
+.PHONY: diagram
+diagram: $(STAMP)  ## render docs/arsitektur.dot to docs/arsitektur.svg with Graphviz (commit both)
+	@command -v dot >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz)
+	$(PY) -m tools.diagram
 
 .PHONY: load faults fuzz
 load: $(STAMP)  ## semester-start load (benchmark; prints figures): make load ARGS="--sekolah 200 --guru-per-sekolah 25"

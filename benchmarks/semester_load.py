@@ -158,7 +158,7 @@ def main() -> int:
 
     root = Path(__file__).resolve().parent.parent
     sys.path[:0] = [str(root), str(root / "benchmarks")]
-    from local.cloud import LocalCloud, Ports, emulator_env
+    from local.cloud import LocalCloud, NotReady, Ports, emulator_env
     from local.identity import mint
     import platform_bench as pb
 
@@ -186,7 +186,12 @@ def main() -> int:
                        workers=args.workers, threads=args.threads)
     print(f"machine: {os.cpu_count()} cores, load avg {os.getloadavg()[0]:.1f}; state {state}", flush=True)
     t0 = time.monotonic()
-    cloud.up()
+    cloud.progress = lambda line: print(line, flush=True)
+    try:
+        cloud.up()
+    except NotReady as exc:
+        print(f"local cloud did not come up: {exc}", file=sys.stderr, flush=True)
+        return 1
     print(f"local cloud up in {time.monotonic() - t0:.0f} s; function hosts {args.workers} x {args.threads}"
           f"{', pinned to core 0' if args.satu_cpu else ''}", flush=True)
     if args.satu_cpu:
@@ -270,8 +275,12 @@ def seed(cloud, args, mint, requests, parse_qs, urlsplit) -> dict:
         for topic, payload in events:
             data, attrs = make_event("eksternal", topic, payload).to_pubsub()
             futures.append(publisher.publish(publisher.topic_path(cloud.project, topic), data, **attrs))
-    for f in futures:
+    langkah = max(1, len(futures) // 4)
+    for i, f in enumerate(futures, 1):
         f.result(timeout=60)
+        if i % langkah == 0 or i == len(futures):
+            print(f"   published {i}/{len(futures)} reference events, {len(futures) - i} left "
+                  f"({time.monotonic() - t0:.1f} s)", flush=True)
     n_ptk = args.sekolah * (1 + args.guru_per_sekolah)
     print(f"\n2. published {len(futures)} reference events ({args.sekolah} schools, {n_ptk} PTK) "
           f"in {time.monotonic() - t0:.1f} s; waiting for the consumers", flush=True)
@@ -279,7 +288,7 @@ def seed(cloud, args, mint, requests, parse_qs, urlsplit) -> dict:
 
     db = Firestores(cloud.project)  # each service's own database
     tunggu_mirror(db, {"kinerja__ptk": n_ptk, "kinerja__sekolah": args.sekolah, "umpan_balik__ptk": n_ptk},
-                  1800, "reference data")
+                  1800, "reference data", cloud.state_dir / "logs")
     print(f"   applied by kinerja and umpan_balik in {time.monotonic() - t0:.1f} s "
           f"({len(futures) / (time.monotonic() - t0):.0f} events/s end to end)", flush=True)
     # karya: the real OAuth flow at the Google stand-in, then a link
@@ -301,23 +310,37 @@ def seed(cloud, args, mint, requests, parse_qs, urlsplit) -> dict:
     # umpan_balik knows a link only from karya's events (karya.karya.dipublikasikan, karya.tautan.dibuat);
     # until they arrive a link holder gets 404 tautan_tidak_valid, so the load starts once both are mirrored
     t1, n = time.monotonic(), len(dunia["karya"])
-    tunggu_mirror(db, {"umpan_balik__karya": n, "umpan_balik__tautan": n}, 300, "karya and link events")
+    tunggu_mirror(db, {"umpan_balik__karya": n, "umpan_balik__tautan": n}, 300, "karya and link events",
+                  cloud.state_dir / "logs")
     print(f"   {n} karya saved and shared; mirrored by umpan_balik in {time.monotonic() - t1:.1f} s", flush=True)
     return dunia
 
 
-def tunggu_mirror(db, harapan: dict[str, int], batas_detik: float, apa: str) -> None:
+def tunggu_mirror(db, harapan: dict[str, int], batas_detik: float, apa: str, log_dir: os.PathLike | None = None,
+                  every: float = 10) -> None:
     """Wait until every Firestore collection holds at least its expected number of documents (the
-    project is fresh, so a count is what the consumers applied)."""
+    project is fresh, so a count is what the consumers applied). Every `every` seconds a line of
+    applied / expected and what is left; on timeout the consuming services' log files and last lines."""
     import time
 
-    deadline = time.monotonic() + batas_detik
+    from local.cloud import log_hint
+
+    started = time.monotonic()
+    deadline, next_note = started + batas_detik, started + every
     while True:
         counts = {c: db.collection(c).count().get()[0][0].value for c in harapan}
         if all(counts[c] >= n for c, n in harapan.items()):
             return
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{apa} not applied in time: {counts} (expected {harapan})")
+        now = time.monotonic()
+        if now > deadline:
+            behind = sorted({c.split("__")[0] for c, n in harapan.items() if counts[c] < n})
+            logs = "".join(f"\n{s}: {log_hint(log_dir / f'{s}.log', 15)}" for s in behind) if log_dir else ""
+            raise RuntimeError(f"{apa} not applied in time: {counts} (expected {harapan}){logs}")
+        if now >= next_note:
+            next_note = now + every
+            left = sum(max(0, n - counts[c]) for c, n in harapan.items())
+            print(f"   applying {apa} ({now - started:.0f} s): "
+                  + ", ".join(f"{c} {counts[c]}/{n}" for c, n in harapan.items()) + f"; {left} left", flush=True)
         time.sleep(1)
 
 

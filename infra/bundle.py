@@ -9,7 +9,8 @@ Functions builds from) and `build/bundles/<svc>.zip` (what Terraform uploads):
     main.py            services/<svc>/main.py (functions-framework loads it as `main`)
     <svc>/             the service package (domain, service, adapters, entrypoints, data files)
     shared/            the project's platform library
-    requirements.txt   the repo's pinned runtime requirements, copied unchanged
+    requirements.txt   services/<svc>/requirements.txt: only what this service and shared/ import,
+                       pinned as in the repo's requirements.txt, with hashes (python -m infra.deps)
 
 The zip is reproducible (sorted entries, fixed timestamps and modes), so an
 unchanged source keeps its md5 and Terraform (object name = `<svc>-<md5>.zip`)
@@ -42,14 +43,15 @@ def build(service: str, out: Path = OUT) -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     for item in sorted(src.iterdir()):
-        if item.name in ("__pycache__",) or item.name.startswith("."):
+        # requirements.in is a compile input (with shared/requirements.in); the build reads
+        # only the compiled requirements.txt
+        if item.name in ("__pycache__", "requirements.in") or item.name.startswith("."):
             continue
         if item.is_dir():
             shutil.copytree(item, folder / item.name, ignore=IGNORE)
         else:
             shutil.copy2(item, folder / item.name)
     shutil.copytree(ROOT / "shared", folder / "shared", ignore=IGNORE)
-    shutil.copy2(ROOT / "requirements.txt", folder / "requirements.txt")
     archive = out / f"{service}.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -60,14 +62,21 @@ def build(service: str, out: Path = OUT) -> Path:
     return archive
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.bundle", description="build the deploy bundles")
-    parser.add_argument("services", nargs="*", help="default: every services/<svc> with a main.py")
-    args = parser.parse_args(argv)
-    wanted = args.services or services()
-    unknown = sorted(set(wanted) - set(services()))
+def chosen(argv: list[str] | None, prog: str, description: str, known: list[str]) -> list[str] | None:
+    """The services named on the command line (default: all `known`); None after naming an unknown one."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("services", nargs="*", help=f"default: every one of {', '.join(known)}")
+    wanted = parser.parse_args(argv).services or known
+    unknown = sorted(set(wanted) - set(known))
     if unknown:
         print(f"unknown services: {unknown}", file=sys.stderr)
+        return None
+    return wanted
+
+
+def main(argv: list[str] | None = None) -> int:
+    wanted = chosen(argv, "python -m infra.bundle", "build the deploy bundles", services())
+    if wanted is None:
         return 2
     started = time.monotonic()
     for service in wanted:

@@ -103,6 +103,9 @@ class LocalCloud:
         self.workers, self.threads = workers, threads
         self.cors_origins = cors_origins or tuple(
             o for o in os.environ.get("PMM_CORS_ORIGINS", WEB_DEV_ORIGIN).split(",") if o)
+        # `make up` prints what starts and what is ready as it happens (plain lines, CI logs stay
+        # readable); tests and fault scripts leave it silent.
+        self.progress: Callable[[str], None] = lambda line: None
 
     # --- configuration shared by every function
     @property
@@ -218,17 +221,29 @@ class LocalCloud:
         proc.pid = popen.pid
         return proc
 
-    def _wait_ready(self, procs: list[Proc], timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
+    def _wait_ready(self, procs: list[Proc], timeout: float = 120, every: float = 10) -> None:
+        """Until each proc answers its ready_url: one progress line per proc as it comes up, one
+        line of who is still awaited every `every` seconds; a proc that exits or never answers
+        raises NotReady naming it, its log file and the log's last lines."""
+        started = time.monotonic()
+        deadline, next_note = started + timeout, started + every
         pending = [p for p in procs if p.ready_url]
+        for proc in procs:
+            if not proc.ready_url:
+                self.progress(f"  jalan (running)  {proc.name:<11} pid {proc.pid}, no ready check")
         while pending:
             for proc in list(pending):
                 if _answers(proc.ready_url):
                     pending.remove(proc)
+                    self.progress(f"  siap (ready)     {proc.name:<11} {time.monotonic() - started:5.1f} s")
                 elif not _alive(proc.pid):
-                    raise RuntimeError(f"{proc.name} exited during start; see {proc.log}:\n{_tail(proc.log)}")
-            if pending and time.monotonic() > deadline:
-                raise RuntimeError("not ready in time: " + ", ".join(f"{p.name} ({p.log})" for p in pending))
+                    raise NotReady(proc, "exited during start")
+            now = time.monotonic()
+            if pending and now > deadline:
+                raise NotReady(pending[0], f"not ready after {timeout:.0f} s", also=pending[1:])
+            if pending and now >= next_note:
+                next_note = now + every
+                self.progress(f"  menunggu (waiting) {now - started:5.1f} s: " + ", ".join(p.name for p in pending))
             if pending:
                 time.sleep(0.2)
 
@@ -262,9 +277,12 @@ class LocalCloud:
         try:
             procs = [self._start(p) for p in wanted]
             self._save(procs)
+            self.progress(f"Memulai (starting) {len(procs)} proses: {', '.join(p.name for p in procs)}; "
+                          f"logs in {self.state_dir / 'logs'}")
             self._wait_ready(procs)
             names = {p.name for p in procs}
             if "pubsub" in names:
+                self.progress("  provisioning Pub/Sub topics, push subscriptions, dead-letter topics, bucket")
                 self.provision(with_push=only is None or "gateway" in only)
         except BaseException:
             self.stop(procs)
@@ -330,6 +348,17 @@ class LocalCloud:
                   "  Cloud Scheduler     the deployed jobs on their cron (python -m local.cloud tick <topic>: one now)",
                   f"  logs                {self.state_dir / 'logs'}"]
         return "\n".join(lines)
+
+
+class NotReady(RuntimeError):
+    """A process that did not come up: its name, its log file and the log's last lines."""
+
+    def __init__(self, proc: Proc, why: str, also: "list[Proc] | tuple" = (), lines: int = 20) -> None:
+        self.proc, self.log = proc, proc.log
+        message = f"{proc.name} {why} (pid {proc.pid}); {log_hint(proc.log, lines)}"
+        if also:
+            message += "\nalso not ready: " + ", ".join(f"{p.name} (log {p.log})" for p in also)
+        super().__init__(message)
 
 
 class AlreadyRunning(RuntimeError):
@@ -527,6 +556,14 @@ def _answers(url: str) -> bool:
         return False
 
 
+def log_hint(path: str | Path | None, lines: int = 20) -> str:
+    """Where to look when a process misbehaved: its log file's path and last lines."""
+    if not path or not Path(path).exists():
+        return f"log {path} is missing"
+    tail = _tail(str(path), lines)
+    return f"log {path}, last {lines} lines:\n{tail}" if tail else f"log {path} is empty"
+
+
 def _tail(path: str | None, lines: int = 20) -> str:
     if not path or not Path(path).exists():
         return ""
@@ -550,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.topic}: messageId {publish_tick(cloud.project, args.topic)}")
         return 0
     if args.command == "up":
+        cloud.progress = lambda line: print(line, flush=True)
         try:
             started = time.monotonic()
             cloud.up()
@@ -557,6 +595,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Platform lokal sudah berjalan (already running). {exc}")
             print(cloud.describe())
             return 0
+        except NotReady as exc:
+            print(f"Gagal memulai (failed to start): {exc}", file=sys.stderr, flush=True)
+            return 1
         print(cloud.describe())
         print(f"Siap dalam {time.monotonic() - started:.1f} s (ready). `make down` menghentikannya (stops it).")
         return 0

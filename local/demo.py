@@ -33,6 +33,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -302,8 +303,9 @@ def _events(d: Dunia) -> list[Event]:
 
 
 # --- loading into a running stack
-def terbitkan(project: str, events: list[Event]) -> None:
-    """Publish to the Pub/Sub emulator (PUBSUB_EMULATOR_HOST must be set), waiting for every ack."""
+def terbitkan(project: str, events: list[Event], progress=lambda line: None) -> None:
+    """Publish to the Pub/Sub emulator (PUBSUB_EMULATOR_HOST must be set), waiting for every ack;
+    a progress line per quarter acked (published so far / left)."""
     from google.cloud import pubsub_v1
 
     publisher = pubsub_v1.PublisherClient()
@@ -311,8 +313,11 @@ def terbitkan(project: str, events: list[Event]) -> None:
     for e in events:
         data, attributes = e.to_pubsub()
         futures.append(publisher.publish(publisher.topic_path(project, e.topic), data, **attributes))
-    for f in futures:
+    langkah = max(1, len(futures) // 4)
+    for i, f in enumerate(futures, 1):
         f.result(timeout=60)
+        if i % langkah == 0 or i == len(futures):
+            progress(f"Demo: diterbitkan (published) {i}/{len(futures)} peristiwa, sisa (left) {len(futures) - i}")
 
 
 def muat_youtube(google_url: str, akun: list[dict[str, Any]]) -> str:
@@ -338,23 +343,39 @@ def muat_youtube(google_url: str, akun: list[dict[str, Any]]) -> str:
     return f"{len(akun)} kanal dimuat (channels loaded)"
 
 
-def tunggu_dikenali(base_url: str, token_untuk, dunia: Dunia, timeout: float = 120) -> None:
+def tunggu_dikenali(base_url: str, token_untuk, dunia: Dunia, timeout: float = 120,
+                    progress=lambda line: None, log_dir: Path | None = None) -> None:
     """Wait until the services applied the events: kinerja knows the principal, the Plt., a teacher
-    of each school and the Kepala Dinas; sinkro knows the Admin Instansi."""
+    of each school and the Kepala Dinas; sinkro knows the Admin Instansi. A progress line per check
+    as it passes (applied so far / left) and every 10 s while one waits; on timeout the error names
+    the service's log file (under `log_dir`) and its last lines."""
     cek = [("/v1/kinerja/saya", o) for o in [dunia.kadis, dunia.cari("ks-sdn1"), dunia.cari("plt-smpn2")]]
     cek += [("/v1/kinerja/saya", next(o for o in dunia.orang if o.npsn == sk.npsn and o.peran == "guru"))
             for sk in dunia.sekolah]
     cek.append(("/v1/sinkro/log/rekap", dunia.admin))
-    deadline = time.monotonic() + timeout
-    for path, o in cek:
+    started = time.monotonic()
+    deadline, catat = started + timeout, started + 10
+    for n, (path, o) in enumerate(cek, 1):
         headers = {"Authorization": f"Bearer {token_untuk(o)}"}
+        layanan = path.split("/")[2]
         while True:
             r = requests.get(base_url + path, headers=headers, timeout=30)
             if r.status_code == 200:
+                progress(f"Demo: diterapkan (applied) {n}/{len(cek)}: {layanan} mengenali {o.peran} "
+                         f"({time.monotonic() - started:.1f} s), sisa (left) {len(cek) - n}")
                 break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{o.peran} {o.email}: {path} masih {r.status_code} setelah {timeout:.0f} detik "
-                                   f"(still {r.status_code}): {r.text[:200]}")
+            now = time.monotonic()
+            if now > deadline:
+                from local.cloud import log_hint
+
+                raise RuntimeError(f"{o.peran} ({o.sub}): {path} masih {r.status_code} setelah {timeout:.0f} detik "
+                                   f"(still {r.status_code}): {r.text[:200]}"
+                                   + (f"; {log_hint(log_dir / (layanan.replace('-', '_') + '.log'), 15)}"
+                                      if log_dir else ""))
+            if now >= catat:
+                catat = now + 10
+                progress(f"Demo: menunggu (waiting) {now - started:.0f} s: {layanan} belum mengenali {o.peran} "
+                         f"({path} -> {r.status_code})")
             time.sleep(0.5)
 
 
@@ -386,8 +407,9 @@ def muat(cloud, dunia: Dunia | None = None, out=sys.stdout) -> Dunia:
 
     dunia = dunia or bangun_dunia()
     env = cloud.platform_env()
+    progress = lambda line: print(line, file=out, flush=True)  # noqa: E731
     with emulator_env(cloud):
-        terbitkan(cloud.project, dunia.events)
+        terbitkan(cloud.project, dunia.events, progress)
     print(f"Demo: {len(dunia.events)} peristiwa referensi diterbitkan (reference events published) ke Pub/Sub",
           file=out)
     print(f"Demo: YouTube stand-in: {muat_youtube(f'http://127.0.0.1:{cloud.ports.google}', dunia.akun_youtube)}",
@@ -396,7 +418,7 @@ def muat(cloud, dunia: Dunia | None = None, out=sys.stdout) -> Dunia:
     def token(o: Orang) -> str:
         return mint(cloud.local_dir, env["PMM_AUTH_ISSUER"], o.sub, o.email, audience=env["PMM_AUTH_AUDIENCE"])
 
-    tunggu_dikenali(cloud.base_url, token, dunia)
+    tunggu_dikenali(cloud.base_url, token, dunia, progress=progress, log_dir=cloud.state_dir / "logs")
     print("Demo: layanan sudah mengenali semua orang (the services know everyone).", file=out)
     return dunia
 

@@ -92,7 +92,7 @@ def module_hcl():
     return get
 
 
-def tool_venv(name: str, requirements: Path) -> tuple[Path, float]:
+def tool_venv(name: str, requirements: Path, *, require_hashes: bool = False) -> tuple[Path, float]:
     """A clean virtualenv (no system site-packages) with `requirements` installed; built once per
     content hash and reused. Returns (its python, seconds spent installing now; 0 when reused)."""
     digest = hashlib.sha256(requirements.read_bytes()).hexdigest()[:12]
@@ -107,7 +107,8 @@ def tool_venv(name: str, requirements: Path) -> tuple[Path, float]:
                    check=True, capture_output=True)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
     proc = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                           "-r", str(requirements)], capture_output=True, text=True, env=env)
+                           *(["--require-hashes"] if require_hashes else []), "-r", str(requirements)],
+                          capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"pip install -r {requirements} into {venv} failed:\n{proc.stderr[-4000:]}")
     done.write_text(requirements.read_text())

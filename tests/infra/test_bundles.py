@@ -1,7 +1,7 @@
 """Deploy bundles: built by `python -m infra.bundle`, complete, reproducible, and importable in a
-clean virtualenv that has only the pinned requirements (no system site-packages, no repo on the
-path), the way Cloud Functions builds them. The venv is made once per requirements hash under
-build/tools/ and reused (install measured and printed)."""
+clean virtualenv that has only the bundle's own requirements, installed with --require-hashes (no
+system site-packages, no repo on the path), the way Cloud Functions builds them. Each venv is made
+once per requirements hash under build/tools/ and reused (install measured and printed)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from infra import bundle, sync
+from infra import bundle, deps, sync
 from tests.infra.conftest import GENERATED, ROOT, tool_venv
 
 PROBE = r'''
@@ -45,24 +45,62 @@ def bundles(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def bundle_python():
-    python, install_s = tool_venv("bundle", ROOT / "requirements.txt")
-    print(f"\nbundle venv: pip install -r requirements.txt took {install_s:.1f} s (0 = reused)")
-    return python
+def bundle_pythons():
+    """One clean venv per service, from that service's compiled requirements, hashes required."""
+    pythons, took = {}, []
+    for svc in bundle.services():
+        pythons[svc], install_s = tool_venv("bundle", deps.compiled(svc), require_hashes=True)
+        took.append(f"{svc} {install_s:.1f}")
+    print("\nbundle venvs: pip install --require-hashes -r services/<svc>/requirements.txt, seconds "
+          "(0 = reused): " + ", ".join(took))
+    return pythons
 
 
-def test_each_bundle_holds_service_shared_and_pinned_requirements(bundles):
+def test_each_bundle_holds_service_shared_and_its_own_requirements(bundles):
     archives, out = bundles
     for svc, archive in archives.items():
         names = set(zipfile.ZipFile(archive).namelist())
-        assert "main.py" in names and "requirements.txt" in names
+        assert "main.py" in names and "requirements.txt" in names and "requirements.in" not in names
         assert f"{svc}/__init__.py" in names and f"{svc}/bootstrap.py" in names
         assert "shared/__init__.py" in names and "shared/contracts/registry.py" in names
         assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
-        assert zipfile.ZipFile(archive).read("requirements.txt") == (ROOT / "requirements.txt").read_bytes()
-        for req in (ROOT / "requirements.txt").read_text().splitlines():
-            if req.strip() and not req.startswith("#"):
-                assert "==" in req, f"unpinned requirement: {req}"
+        assert zipfile.ZipFile(archive).read("requirements.txt") == deps.compiled(svc).read_bytes()
+    for req in (ROOT / "requirements.txt").read_text().splitlines():
+        if req.strip() and not req.startswith("#"):
+            assert "==" in req, f"unpinned requirement: {req}"
+
+
+def test_every_service_has_compiled_requirements():
+    assert deps.services() == bundle.services()
+
+
+@pytest.mark.parametrize("svc", bundle.services())
+def test_compiled_requirements_are_current(svc):
+    """services/<svc>/requirements.txt is what `make requirements` makes of its requirements.in and
+    the repo's pins (checked offline): every direct dependency is in it, every package the repo pins
+    has the repo's version, every package is pinned exactly and carries hashes."""
+    wanted = deps.wanted(svc)
+    pins = deps.parse(deps.PINS)
+    locked = deps.parse(deps.compiled(svc))
+    assert wanted, f"{svc}: empty requirements.in"
+    assert all(v is None for v in wanted.values()), f"{svc}: versions belong in requirements.txt, not .in"
+    assert set(wanted) <= set(pins), f"{svc}: not pinned in the repo's requirements.txt: {set(wanted) - set(pins)}"
+    assert set(wanted) <= set(locked), f"{svc}: recompile (make requirements), missing {set(wanted) - set(locked)}"
+    stale = {n: (v, pins[n]) for n, v in locked.items() if n in pins and v != pins[n]}
+    assert not stale, f"{svc}: compiled version != repo pin (make requirements): {stale}"
+    assert all(locked.values()), f"{svc}: unpinned lines in the compiled file"
+    unhashed = [n for n, count in deps.hashes(svc).items() if count == 0]
+    assert not unhashed and set(deps.hashes(svc)) == set(locked), f"{svc}: without --hash: {unhashed}"
+
+
+def test_only_karya_carries_the_youtube_and_kms_clients():
+    for svc in bundle.services():
+        locked = deps.parse(deps.compiled(svc))
+        for name in ("google-api-python-client", "google-cloud-kms"):
+            assert (name in locked) == (svc == "karya"), f"{svc}: {name}"
+    # sinkro, kinerja and umpan_balik import nothing beyond shared/: the same set of packages
+    others = {svc: set(deps.parse(deps.compiled(svc))) for svc in bundle.services() if svc != "karya"}
+    assert len({frozenset(v) for v in others.values()}) == 1, others
 
 
 def test_bundles_are_reproducible(bundles, tmp_path):
@@ -85,7 +123,7 @@ def _fake_env(f: dict) -> dict[str, str]:
     return env
 
 
-def test_bundles_import_and_serve_in_a_clean_venv(bundles, bundle_python, functions_doc):
+def test_bundles_import_and_serve_in_a_clean_venv(bundles, bundle_pythons, functions_doc):
     """Every entry point loads from its bundle alone; each HTTP function answers its health route
     with exactly the env Terraform gives it (so Settings validate with production's variables)."""
     archives, out = bundles
@@ -104,7 +142,7 @@ def test_bundles_import_and_serve_in_a_clean_venv(bundles, bundle_python, functi
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": os.environ.get("HOME", "/tmp"),
                "REPO_ROOT": str(ROOT)} | merged_env
         started = time.monotonic()
-        proc = subprocess.run([str(bundle_python), "-s", "-c", PROBE, json.dumps(spec)], cwd=out / svc,
+        proc = subprocess.run([str(bundle_pythons[svc]), "-s", "-c", PROBE, json.dumps(spec)], cwd=out / svc,
                               env=env, capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, f"{svc}: {proc.stderr[-3000:]}"
         result = json.loads(proc.stdout.strip().splitlines()[-1])
