@@ -96,10 +96,3 @@ def test_sampai_leaves_later_messages_parked(pubsub, dlq):
     assert after.jumlah == 1
     assert len(_pull(subscriber, watch)) == 1
 
-
-def test_a_topic_name_selects_every_dead_letter_queue_of_its_subscriptions():
-    semua = replay.antrean()
-    by_topic = replay.pilih("karya.karya.dipublikasikan", semua)
-    assert {a.function for a in by_topic} == {"umpan_balik_on_karya_dipublikasikan"}
-    assert replay.pilih("semua", semua) == semua
-    assert replay.pilih("tidak.ada", semua) == []
