@@ -173,9 +173,10 @@ resource "google_monitoring_alert_policy" "instances_near_max" {
   conditions {
     display_name = "instances of ${each.value.deploy_name} >= ${var.thresholds.instances_near_max_ratio * 100}% of ${var.scaling[each.key].max_instances} for 5 min"
     condition_threshold {
-      filter          = "${local.run_revision} AND resource.label.service_name=\"${var.services[each.key]}\" AND metric.type=\"run.googleapis.com/container/instance_count\""
+      filter = "${local.run_revision} AND resource.label.service_name=\"${var.services[each.key]}\" AND metric.type=\"run.googleapis.com/container/instance_count\""
+      # instance counts are whole: "> n - 0.5" is ">= n", n = ceil(ratio x max) (4 of 5, 80 of 100, 2 of 2)
       comparison      = "COMPARISON_GT"
-      threshold_value = floor(var.thresholds.instances_near_max_ratio * var.scaling[each.key].max_instances) - 0.5
+      threshold_value = ceil(var.thresholds.instances_near_max_ratio * var.scaling[each.key].max_instances) - 0.5
       duration        = "300s"
       aggregations {
         alignment_period     = "60s"
