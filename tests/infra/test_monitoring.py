@@ -193,3 +193,14 @@ def test_both_stages_set_thresholds_slos_and_channels():
 def test_runbook_is_linked_from_the_readmes():
     assert "docs/runbook.md" in (ROOT / "README.md").read_text()
     assert "../docs/runbook.md" in (INFRA / "README.md").read_text()
+
+
+def test_one_dashboard_built_with_jsonencode_covering_every_alerted_signal(mon):
+    (dash,) = mon["resource"]["google_monitoring_dashboard"].values()
+    assert dash["dashboard_json"].startswith("${jsonencode(")
+    charts = mon["locals"]["chart"]
+    for signal in ("run.googleapis.com/request_count", "run.googleapis.com/request_latencies",
+                   "run.googleapis.com/container/instance_count", "subscription/num_undelivered_messages",
+                   "subscription/oldest_unacked_message_age", "google_logging_metric.ekinerja.name"):
+        assert signal in charts, signal
+    assert "google_logging_metric.youtube.name" in str(mon["locals"]["youtube_chart"])
