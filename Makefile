@@ -114,3 +114,8 @@ faults: $(STAMP)  ## the long fault runs: Pub/Sub emulator restarted mid-stream,
 
 fuzz: $(STAMP)  ## schemathesis from each service's OpenAPI, 100 examples per operation, plus the abuse cases
 	PMM_FUZZ_CONTOH=100 $(PY) -m pytest -q tests/e2e/test_hostile.py
+
+.PHONY: replay
+replay: $(STAMP)  ## dead letters back to their topic: make replay TOPIC=<topic|fn.dlq.sub|semua> ARGS="--sampai 2026-01-05T08:00:00+07:00 --kering" (docs/runbook.md)
+	@test -n "$(TOPIC)" || (echo "TOPIC=<topic, <function>.dlq.sub or semua> is required" >&2; exit 2)
+	$(PY) -m tools.replay "$(TOPIC)" $(ARGS)

@@ -40,7 +40,7 @@ resource "google_project_service" "apis" {
   for_each = toset([
     "artifactregistry.googleapis.com", "cloudbuild.googleapis.com", "cloudfunctions.googleapis.com",
     "cloudkms.googleapis.com", "cloudscheduler.googleapis.com", "cloudtrace.googleapis.com", "compute.googleapis.com",
-    "firestore.googleapis.com", "iam.googleapis.com", "logging.googleapis.com",
+    "firestore.googleapis.com", "iam.googleapis.com", "logging.googleapis.com", "monitoring.googleapis.com",
     "pubsub.googleapis.com", "run.googleapis.com", "secretmanager.googleapis.com", "storage.googleapis.com",
     "youtube.googleapis.com",
   ])
@@ -175,4 +175,21 @@ module "load_balancer" {
   partner_path_regex = local.frontdoor.partner_path_regex
   rate_limits        = var.rate_limits
   depends_on         = [google_project_service.apis]
+}
+
+module "monitoring" {
+  source                       = "../modules/monitoring"
+  project_id                   = var.project_id
+  environment                  = var.environment
+  functions                    = local.functions
+  subscriptions                = local.messaging.subscriptions
+  dead_letter_topics           = local.messaging.dead_letter_topics
+  services                     = module.functions.services
+  scaling                      = module.functions.scaling
+  notification_channels        = var.notification_channels
+  runbook_url                  = var.runbook_url
+  thresholds                   = var.alert_thresholds
+  oldest_unacked_age_overrides = var.oldest_unacked_age_overrides
+  slo                          = var.slo
+  depends_on                   = [google_project_service.apis]
 }

@@ -112,3 +112,42 @@ variable "scaling" {
   }))
   default = {}
 }
+
+variable "notification_channels" {
+  description = "Cloud Monitoring notification channel ids (projects/<p>/notificationChannels/<id>) every alert notifies; empty: incidents show in the console only"
+  type        = list(string)
+  default     = []
+}
+
+variable "runbook_url" {
+  description = "browsable URL of docs/runbook.md; every alert links <runbook_url>#<section>"
+  type        = string
+}
+
+variable "alert_thresholds" {
+  description = "alert thresholds; reasoning in infra/README.md (Monitoring)"
+  type = object({
+    error_ratio_5xx            = number
+    latency_p99_ms             = number
+    instances_near_max_ratio   = number
+    oldest_unacked_age_seconds = number
+    ekinerja_galat_9_ratio     = number
+    youtube_units_per_day      = number
+  })
+}
+
+variable "oldest_unacked_age_overrides" {
+  description = "push subscription => seconds of backlog age it may reach by design (default: alert_thresholds.oldest_unacked_age_seconds)"
+  type        = map(number)
+  default     = {}
+}
+
+variable "slo" {
+  description = "per API SLO goals; reasoning in infra/README.md (Monitoring)"
+  type = object({
+    availability = number
+    latency      = number
+    latency_ms   = number
+    rolling_days = number
+  })
+}

@@ -49,3 +49,31 @@ secret_versions = {
   "berkas-hmac-access-id" = "1"
   "berkas-hmac-secret"    = "1"
 }
+
+# Monitoring (infra/modules/monitoring): thresholds and SLO goals, reasoning in infra/README.md
+# "Monitoring"; every alert links its section of docs/runbook.md under runbook_url.
+# e.g. ["projects/pmm-prod/notificationChannels/<id>"] (on-call e-mail, chat); empty: console only
+notification_channels = []
+runbook_url           = "https://REPLACE-git-host/pmm/blob/main/docs/runbook.md"
+
+alert_thresholds = {
+  error_ratio_5xx            = 0.02
+  latency_p99_ms             = 2000
+  instances_near_max_ratio   = 0.8
+  oldest_unacked_age_seconds = 1800
+  ekinerja_galat_9_ratio     = 0.2
+  youtube_units_per_day      = 8000
+}
+
+# The daily e-Kinerja fan-out queues chunks for the one rate-limited sender (01:00 WIB); they may wait
+# until the working day starts (07:00 WIB), not beyond.
+oldest_unacked_age_overrides = {
+  "sinkro_on_batch_dijadwalkan.push" = 21600
+}
+
+slo = {
+  availability = 0.995
+  latency      = 0.95
+  latency_ms   = 800
+  rolling_days = 28
+}

@@ -40,6 +40,12 @@ module "platform" {
   max_delivery_attempts = var.max_delivery_attempts
   scaling_defaults      = var.scaling_defaults
   scaling               = var.scaling
+  notification_channels = var.notification_channels
+  runbook_url           = var.runbook_url
+  alert_thresholds      = var.alert_thresholds
+  slo                   = var.slo
+
+  oldest_unacked_age_overrides = var.oldest_unacked_age_overrides
 }
 
 output "public_ip" {
